@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Building and switching the kernel's translation tables during boot.
+#pragma once
+
+#include <stdint.h>
+#include <arch/pgtable.h>
+
+/*
+ * Replaces the early (all-RWX, 2 MiB) tables with the final kernel half: the image in pages
+ * with W^X, a read-only window on the device tree and an empty device window. Returns the
+ * kernel virtual address of the DTB, or NULL if dtb_pa is 0 or its header cannot be mapped.
+ */
+const void *mmu_init_kernel(uint64_t load_pa, uint64_t dtb_pa);
+
+/* Size of the DTB window mapping, as read from the blob's header (0 if none). */
+uint64_t mmu_dtb_mapped_size(void);
+
+/* Maps [pa, pa+size) of RAM into the physical memory window. */
+void mmu_map_ram(uint64_t pa, uint64_t size);
+
+/* Installs a user address space (root table pa, ASID) in TTBR0. */
+void mmu_set_user_vspace(uint64_t root_pa, uint16_t asid);
+
+/* Table environment whose memory comes from boot RAM through the physical window. */
+void mmu_user_env(pt_env_t *env, uint64_t (*alloc_page)(void));

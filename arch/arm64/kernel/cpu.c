@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Per-CPU control state the kernel sets once: FP/SIMD access and the user PMU option.
+#include <arch/machine.h>
+#include <arch/sysreg.h>
+#include <keel/config.h>
+
+void arch_cpu_init(void)
+{
+    /* FP/SIMD is usable at EL0; the kernel itself is built with general registers only. */
+    sysreg_write(cpacr_el1, CPACR_FPEN_ALL);
+    /* EL0 sees no generic-timer registers (ABI §1.1, CNTKCTL_EL1 = 0). */
+    sysreg_write(cntkctl_el1, 0);
+#if KEEL_PMU_USER
+    /* Benchmarks read PMCCNTR_EL0 from EL0; under -icount it counts guest instructions. */
+    sysreg_write(pmcr_el0, sysreg_read(pmcr_el0) | 1 | (1 << 2));  /* E, reset cycle counter */
+    sysreg_write(pmccfiltr_el0, 0);
+    sysreg_write(pmcntenset_el0, 1UL << 31);
+    sysreg_write(pmuserenr_el0, 1);                                  /* EN */
+#endif
+    isb();
+}

@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The root task's ELF file, carried inside the kernel image.
+    .section ".rootimage", "a"
+    .balign 8
+    .globl rootimage_start, rootimage_end
+rootimage_start:
+    .incbin ROOTIMAGE_PATH
+rootimage_end:

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Helpers shared by the host unit tests: files, exact-size copies and a repeatable PRNG.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+// Whole file in a malloc'd buffer of exactly its size, or NULL if it cannot be read.
+uint8_t *test_load_file(const char *path, size_t *len);
+// A malloc'd copy of exactly n bytes, so AddressSanitizer flags any read past the end.
+uint8_t *test_dup_exact(const void *p, size_t n);
+// Path of a DTB compiled by the build into KEEL_TEST_DTB_DIR.
+const char *test_dtb_path(const char *name);
+// xorshift32: the same corruption sequence on every run, so a failure can be replayed.
+uint32_t test_rand(uint32_t *state);
