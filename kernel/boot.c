@@ -10,7 +10,10 @@
 #include <keel/kernel.h>
 #include <keel/printk.h>
 #include <keel/string.h>
-#include <keel/thread.h>
+#include <keel/roottask.h>
+#include <keel/sched.h>
+#include <keel/irq.h>
+#include "boot/bootcaps.h"
 #include <plat/platform.h>
 
 #define MAX_RAM_REGIONS 16
@@ -20,6 +23,13 @@ extern char _head[], _end[];
 
 static fdt_region_t ram[MAX_RAM_REGIONS];
 static int nram;
+bool kernel_running;
+
+unsigned boot_ram_regions(const fdt_region_t **out)
+{
+    *out = ram;
+    return nram > 0 ? (unsigned)nram : 0;
+}
 
 static uint64_t ram_total(void)
 {
@@ -129,13 +139,16 @@ _Noreturn void boot_main(uint64_t dtb_pa, uint64_t load_pa, uint64_t entry_el)
     setup_memory(&fdt, load_pa, dtb_pa);
     arch_cpu_init();
     arch_irq_init();
+    irq_init();
     arch_timer_init(KEEL_TICK_MS);
     wait_first_tick();
 
-    roottask_create(&root_thread, rootimage_start, (size_t)(rootimage_end - rootimage_start),
-                    dtb, fdt_totalsize(&fdt));
-    kprintf("boot: root task entry %lx, BootInfo at %lx, %lu MiB of RAM free\n",
-            root_thread.ctx.pc, root_thread.bootinfo, bootmem_free_bytes() >> 20);
-    mmu_set_user_vspace(root_thread.vspace_pa, 1);
-    schedule_and_return();
+    tcb_t *root = roottask_create(rootimage_start, (size_t)(rootimage_end - rootimage_start),
+                                  dtb, fdt_totalsize(&fdt));
+    kprintf("boot: root task entry %lx, %lu MiB of RAM left as untyped memory\n", root->ctx.pc,
+            bootmem_free_bytes() >> 20);
+    kernel_running = true;
+    cur_thread = root;
+    sched_kernel_entry();
+    sched_exit_kernel();
 }

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Shared by mkdisk.sh and mksdcard.sh: a raw MBR disk with one FAT32 partition, built without root.
+# shellcheck shell=bash
 #
 # Source this file, then call:
 #   fatdisk_create IMG SIZE_MIB LABEL   sparse file, MBR, one bootable FAT32 (LBA) partition at 1 MiB
@@ -28,7 +29,9 @@ fatdisk_create() {
     local img=$1 mib=$2 label=$3
     fatdisk_need sfdisk mformat mmd mcopy
     # QEMU rejects SD cards whose size is not a power of two; keep every disk that way.
-    [ "$mib" -gt 0 ] && [ $((mib & (mib - 1))) -eq 0 ] || fatdisk_die "size ${mib} MiB is not a power of two"
+    if [ "$mib" -le 0 ] || [ $((mib & (mib - 1))) -ne 0 ]; then
+        fatdisk_die "size ${mib} MiB is not a power of two"
+    fi
     rm -f "$img"
     truncate -s "${mib}M" "$img"
     local sectors=$((mib * 2048 - FATDISK_START_SECTOR))

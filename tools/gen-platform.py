@@ -55,14 +55,12 @@ class Node:
 
 def parse_dtb(data):
     """Builds the node tree, refusing anything that does not fit inside the blob."""
-    try:
-        magic, total, off_struct, off_strings, _rsv, version, _last = struct.unpack_from(
-            ">7I", data, 0)
-    except struct.error:
-        raise DtbError("file too short for a device-tree header") from None
-    if magic != FDT_MAGIC:
-        raise DtbError("bad magic 0x%08x (not a device tree)" % magic)
-    if version < 17 or len(data) < 40:
+    if data[:4] != struct.pack(">I", FDT_MAGIC):
+        raise DtbError("bad magic %s (not a device tree)" % data[:4].hex())
+    if len(data) < 40:
+        raise DtbError("file too short for a device-tree header")
+    total, off_struct, off_strings, _rsv, version = struct.unpack_from(">5I", data, 4)
+    if version < 17:
         raise DtbError("device-tree version %d is not supported (need 17)" % version)
     size_strings, size_struct = struct.unpack_from(">2I", data, 32)
     if total > len(data):

@@ -3,6 +3,7 @@
 # Builds the virtio disk that U-Boot boots Keel from on QEMU virt: one FAT partition, keel.img + boot.scr.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tools/fatdisk.sh
 . "$here/fatdisk.sh"
 
 usage() {
@@ -15,6 +16,7 @@ keel.img and boot.scr. U-Boot's distro boot finds boot.scr on virtio 0:1 and run
 USAGE
 }
 
+# shellcheck disable=SC2016  # U-Boot expands these variables, not the shell
 BOOT_CMD='fatload virtio 0:1 ${kernel_addr_r} keel.img; booti ${kernel_addr_r} - ${fdtcontroladdr}'
 image="" out="" size=64
 while [ $# -gt 0 ]; do
@@ -26,7 +28,7 @@ while [ $# -gt 0 ]; do
         *) usage >&2; fatdisk_die "unknown option: $1" ;;
     esac
 done
-[ -n "$image" ] && [ -n "$out" ] || { usage >&2; exit 2; }
+if [ -z "$image" ] || [ -z "$out" ]; then usage >&2; exit 2; fi
 [ -f "$image" ] || fatdisk_die "no such image: $image"
 
 work=$(mktemp -d)

@@ -4,6 +4,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
+# shellcheck source=tools/fatdisk.sh
 . "$here/fatdisk.sh"
 
 DEPS=${KEEL_DEPS_DIR:-/opt/keel-deps}
@@ -12,6 +13,7 @@ UBOOT=$DEPS/u-boot-rpi/usr/lib/u-boot/rpi_4/u-boot.bin
 DTB=$DEPS/rpi-dtb/bcm2711-rpi-4-b.dtb
 OVERLAY=$root/platforms/rpi4/overlays/keel-uart0.dts
 # ${devnum}: distro boot sets it to the MMC device it found boot.scr on (0 in QEMU, 1 on a real Pi 4).
+# shellcheck disable=SC2016  # U-Boot expands these variables, not the shell
 BOOT_CMD='fatload mmc ${devnum}:1 ${kernel_addr_r} keel.img; booti ${kernel_addr_r} - ${fdt_addr}'
 
 usage() {

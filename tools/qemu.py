@@ -41,7 +41,8 @@ _STDERR_NOISE = re.compile(r"bcm2711 dtc: .* has been disabled!")
 
 
 _LIVE = set()                  # QEMU processes started by run(), for kill_all()
-_LIVE_LOCK = threading.Lock()
+_LIVE_LOCK = threading.RLock()  # re-entrant: kill_all() may run in a signal handler
+_STOPPING = threading.Event()  # set by kill_all(): no new QEMU may start
 
 
 class QemuError(Exception):
@@ -183,7 +184,11 @@ def _kill_group(proc):
 
 
 def kill_all():
-    """Ends every QEMU that run() started and that is still going (for signal handlers and exits)."""
+    """Ends every QEMU that run() started and that is still going, and lets no new one start.
+
+    For signal handlers and exits: boots running in other threads then end at once.
+    """
+    _STOPPING.set()
     with _LIVE_LOCK:
         procs = list(_LIVE)
     for proc in procs:
@@ -202,9 +207,11 @@ def run(argv, timeout, on_line=None, echo=None, log=None, tail_lines=50):
     deadline = start + timeout if timeout else None
     tail = collections.deque(maxlen=tail_lines)
     errbuf = []
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
     with _LIVE_LOCK:
+        if _STOPPING.is_set():
+            raise QemuError("interrupted: not starting QEMU")
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, start_new_session=True)
         _LIVE.add(proc)
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ, "out")

@@ -125,6 +125,7 @@ unpack_foreign() {
         chmod 755 "$tmp"
         chown _apt "$tmp"
     fi
+    # shellcheck disable=SC2016  # $1/$2 belong to the inner sh
     quietly "downloading $pkg" sh -c 'cd "$1" && apt-get download -q "$2"' sh "$tmp" "$pkg"
     rm -rf "$dest"; mkdir -p "$dest"
     dpkg-deb -x "$tmp"/*.deb "$dest"
@@ -137,11 +138,11 @@ main() {
     UPDATED=0   # apt-get update at most once, and only when something has to be fetched
     ensure_sources
     local todo
-    todo=$(missing "${NATIVE_PKGS[@]}")
-    if [ -n "$todo" ]; then
+    mapfile -t todo < <(missing "${NATIVE_PKGS[@]}")
+    if [ "${#todo[@]}" -gt 0 ]; then
         apt_update
-        say "installing:" $todo
-        apt_install $todo
+        say "installing: ${todo[*]}"
+        apt_install "${todo[@]}"
     fi
     if ! qemu_ok || [ -n "$(missing "${BACKPORT_PKGS[@]}")" ]; then
         apt_update

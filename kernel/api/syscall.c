@@ -1,26 +1,258 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// System call dispatch by the number in x7 (ABI §2-3); unknown numbers become faults.
+// System calls (ABI §2-3): decode x7, find the invoked cap, run the invocation, reply.
 #include <arch/machine.h>
+#include <keel/cdt.h>
+#include <keel/delete.h>
+#include <keel/invoke.h>
 #include <keel/kernel.h>
+#include <keel/lookup.h>
 #include <keel/printk.h>
+#include <keel/sched.h>
+#include <keel/string.h>
 #include <keel/syscall.h>
 #include <keel/thread.h>
 
+#define FAULT_CAP 1
+#define FAULT_UNKNOWN_SYSCALL 2
+#define IPCBUF_CAPS 122
+#define IPCBUF_MSG 1
+
+uint64_t inv_arg(const invocation_t *inv, unsigned i)
+{
+    if (i < MSG_FAST_REGS) {
+        return inv->thread->ctx.x[2 + i];
+    }
+    return inv->buffer != NULL ? inv->buffer[IPCBUF_MSG + i] : 0;
+}
+
+void inv_result(invocation_t *inv, unsigned i, uint64_t v)
+{
+    if (i < MSG_FAST_REGS) {
+        inv->thread->ctx.x[2 + i] = v;
+    } else {
+        uint64_t *buf = thread_ipc_buffer(inv->thread, true);
+        if (buf == NULL) {
+            return;
+        }
+        buf[IPCBUF_MSG + i] = v;
+    }
+    if (i + 1 > inv->reply_len) {
+        inv->reply_len = i + 1;
+    }
+}
+
+static void cap_fault(tcb_t *t, uint64_t cptr, bool in_recv, const lookup_fault_t *lf)
+{
+    uint64_t w[7] = { t->restart_pc, cptr, in_recv };
+    unsigned n = 3 + lookup_fault_words(lf, &w[3]);
+    thread_fault(t, FAULT_CAP, w, n);
+}
+
+/* Writes the reply of a Call to a kernel object (§6.2): x0 = 0, x1 = tag, then MRs. */
+static void reply_to_call(invocation_t *inv, syserr_t e)
+{
+    tcb_t *t = inv->thread;
+    msginfo_t tag = { 0, 0, 0, 0 };
+    if (e.code == ERR_NONE) {
+        tag.length = inv->reply_len;
+    } else {
+        inv->reply_len = 0;
+        tag.label = e.code;
+        switch (e.code) {
+        case ERR_INVALID_ARGUMENT:
+        case ERR_INVALID_CAPABILITY:
+        case ERR_NOT_ENOUGH_MEMORY:
+            inv_result(inv, 0, e.a);
+            break;
+        case ERR_RANGE:
+            inv_result(inv, 0, e.a);
+            inv_result(inv, 1, e.b);
+            break;
+        case ERR_FAILED_LOOKUP: {
+            uint64_t w[4];
+            unsigned n = lookup_fault_words(&e.lf, w);
+            inv_result(inv, 0, e.source);
+            for (unsigned i = 0; i < n; i++) {
+                inv_result(inv, 1 + i, w[i]);
+            }
+            break;
+        }
+        default:
+            break;
+        }
+        tag.length = inv->reply_len;
+    }
+    if (tag.length > MSG_FAST_REGS && thread_ipc_buffer(t, true) == NULL) {
+        tag.length = MSG_FAST_REGS;
+    }
+    t->ctx.x[0] = 0;
+    t->ctx.x[1] = msginfo_encode(tag);
+}
+
+static syserr_t decode_object(invocation_t *inv)
+{
+    switch (cap_type(inv->cap)) {
+    case CAP_UNTYPED: return decode_untyped(inv);
+    case CAP_CNODE: return decode_cnode(inv);
+    case CAP_TCB: return decode_tcb(inv);
+    case CAP_IRQ_CONTROL: return decode_irq_control(inv);
+    case CAP_IRQ_HANDLER: return decode_irq_handler(inv);
+    case CAP_DOMAIN: return decode_domain(inv);
+    case CAP_NULL:
+    case CAP_ZOMBIE:
+        return err_cap(0);
+    default:
+        /* Frames, tables and ASID objects arrive with the virtual-memory issue. */
+        return err_code(ERR_ILLEGAL_OPERATION);
+    }
+}
+
+/* Call, Send and NBSend: everything that is not a receive. */
+static void handle_send(tcb_t *t, bool blocking, bool is_call)
+{
+    invocation_t inv = { .thread = t, .is_call = is_call };
+    uint64_t cptr = t->ctx.x[0];
+    inv.info = msginfo_decode(t->ctx.x[1]);
+    lookup_fault_t lf;
+    if (!lookup_cap_slot(t, cptr, &inv.slot, &lf)) {
+        if (blocking) {
+            cap_fault(t, cptr, false, &lf);
+        }
+        return;
+    }
+    inv.cap = inv.slot->cap;
+    inv.buffer = thread_ipc_buffer(t, false);
+    if (inv.buffer == NULL && inv.info.length > MSG_FAST_REGS) {
+        inv.info.length = MSG_FAST_REGS;
+    }
+    if (inv.buffer != NULL) {
+        for (unsigned k = 0; k < inv.info.extra_caps; k++) {
+            uint64_t xptr = inv.buffer[IPCBUF_CAPS + k];
+            if (!lookup_cap_slot(t, xptr, &inv.extra_slot[k], &lf)) {
+                if (blocking) {
+                    cap_fault(t, xptr, false, &lf);
+                }
+                return;
+            }
+            inv.nextra = k + 1;
+        }
+    }
+    cap_type_t type = cap_type(inv.cap);
+    if (type == CAP_ENDPOINT || type == CAP_NOTIFICATION || type == CAP_REPLY) {
+        if (type != CAP_REPLY && !(cap_rights(inv.cap) & RIGHT_WRITE)) {
+            if (is_call) {
+                reply_to_call(&inv, err_cap(0));
+            }
+            return;
+        }
+        kprintf("Keel: IPC on endpoints, notifications and replies is not available yet "
+                "(thread '%s' stopped)\n", t->name);
+        sched_dequeue(t);
+        thread_set_state(t, TS_INACTIVE);
+        return;
+    }
+    /* As in seL4 the invoker is in Restart while the operation runs: a preempted operation
+     * re-issues the call, and a thread that suspends itself resumes at its svc. */
+    thread_set_state(t, TS_RESTART);
+    syserr_t e = decode_object(&inv);
+    if (e.code == ERR_PREEMPTED) {
+        return;
+    }
+    if (t->state == TS_RESTART) {
+        thread_set_state(t, TS_RUNNING);
+        if (is_call) {
+            reply_to_call(&inv, e);
+        }
+    }
+}
+
+static void unknown_syscall(tcb_t *t, int64_t number)
+{
+    uint64_t w[13];
+    for (unsigned i = 0; i < 8; i++) {
+        w[i] = t->ctx.x[i];
+    }
+    w[8] = t->restart_pc;
+    w[9] = t->ctx.sp;
+    w[10] = t->ctx.pc;
+    w[11] = t->ctx.spsr;
+    w[12] = (uint64_t)number;
+    thread_fault(t, FAULT_UNKNOWN_SYSCALL, w, 13);
+}
+
+static void debug_name_thread(tcb_t *t)
+{
+    cte_t *slot;
+    lookup_fault_t lf;
+    uint64_t *buf = thread_ipc_buffer(t, false);
+    if (!lookup_cap_slot(t, t->ctx.x[0], &slot, &lf) || cap_type(slot->cap) != CAP_TCB ||
+        buf == NULL) {
+        panic("DebugNameThread: cptr %lx is not a TCB cap (or no IPC buffer)", t->ctx.x[0]);
+    }
+    const char *name = (const char *)&buf[IPCBUF_MSG];
+    size_t len = 0;
+    while (len < 960 && name[len] != '\0') {
+        len++;
+    }
+    if (len == 960) {
+        panic("DebugNameThread: name is not NUL-terminated within 960 bytes");
+    }
+    tcb_t *target = cap_tcb(slot->cap);
+    if (len >= sizeof(target->name)) {
+        len = sizeof(target->name) - 1;
+    }
+    memcpy(target->name, name, len);
+    target->name[len] = '\0';
+}
+
 void syscall_handle(user_context_t *ctx)
 {
+    tcb_t *t = cur_thread;
     int64_t number = (int64_t)ctx->x[7];
+    t->restart_pc = ctx->pc - 4;
     switch (number) {
+    case SYS_CALL:
+        handle_send(t, true, true);
+        return;
+    case SYS_SEND:
+        handle_send(t, true, false);
+        return;
+    case SYS_NB_SEND:
+        handle_send(t, false, false);
+        return;
+    case SYS_YIELD:
+        sched_enqueue_tail(t);
+        sched_reschedule_required();
+        return;
+    case SYS_RECV:
+    case SYS_NB_RECV:
+    case SYS_REPLY:
+    case SYS_REPLY_RECV:
+        kprintf("Keel: receive and reply system calls are not available yet "
+                "(thread '%s' stopped)\n", t->name);
+        sched_dequeue(t);
+        thread_set_state(t, TS_INACTIVE);
+        return;
     case SYS_DEBUG_PUT_CHAR:
         arch_console_putc((char)(ctx->x[0] & 0xff));
         return;
     case SYS_DEBUG_HALT:
         kputs("Keel: DebugHalt called; powering off\n");
         arch_power_off();
-    default:
-        break;
+    case SYS_DEBUG_CAP_IDENTIFY: {
+        cte_t *slot;
+        lookup_fault_t lf;
+        ctx->x[0] = lookup_cap_slot(t, ctx->x[0], &slot, &lf) ? (uint64_t)cap_type(slot->cap) : 0;
+        return;
     }
-    /* An UnknownSyscall fault; without a fault handler the thread stops (ABI §13.13). */
-    kprintf("Keel: unknown system call %ld at pc %lx from '%s'\n", number, ctx->pc,
-            root_thread.name);
-    thread_stop(&root_thread, "unknown-syscall fault and no fault handler");
+    case SYS_DEBUG_NAME_THREAD:
+        debug_name_thread(t);
+        return;
+    case SYS_DEBUG_DUMP_SCHEDULER:
+    case SYS_DEBUG_SNAPSHOT:
+        return;
+    default:
+        unknown_syscall(t, number);
+        return;
+    }
 }

@@ -82,8 +82,11 @@ bool bootmem_reserve(uint64_t base, uint64_t size)
 
 uint64_t bootmem_alloc(uint64_t size, uint64_t align)
 {
-    if (size == 0 || align < PAGE || (align & (align - 1)) != 0) {
+    if (size == 0 || (align & (align - 1)) != 0) {
         return 0;
+    }
+    if (align < PAGE) {
+        align = PAGE;
     }
     size = (size + PAGE - 1) & ~(PAGE - 1);
     for (unsigned i = nregions; i-- > 0;) {

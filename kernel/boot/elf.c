@@ -215,7 +215,7 @@ const char *elf_strerror(int err)
     case ELF_ERR_BADENDIAN:
         return "ELF image is not little-endian";
     case ELF_ERR_BADVERSION:
-        return "ELF image has an unknown ELF version";
+        return "ELF image is not ELF version 1 (EV_CURRENT)";
     case ELF_ERR_BADMACHINE:
         return "ELF image is not for AArch64 (EM_AARCH64)";
     case ELF_ERR_BADTYPE:

@@ -1,23 +1,203 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Choosing what runs next; with a single thread, it runs if it can, otherwise the CPU idles.
+// Ready queues over 256 priorities with a bitmap, and seL4's rule for direct switches.
 #include <arch/context.h>
-#include <arch/mmu.h>
+#include <arch/machine.h>
+#include <arch/fpu.h>
+#include <arch/vspace.h>
 #include <keel/kernel.h>
-#include <keel/printk.h>
-#include <keel/thread.h>
+#include <keel/sched.h>
 
-root_thread_t root_thread;
+tcb_t *cur_thread;
 
-void thread_stop(root_thread_t *t, const char *why)
+/* What happens at kernel exit: resume the current thread, switch to a candidate, or choose. */
+static enum { ACT_RESUME, ACT_SWITCH_TO, ACT_CHOOSE } action = ACT_CHOOSE;
+static tcb_t *candidate;
+
+static tcb_t *queue_head[NUM_PRIORITIES];
+static tcb_t *queue_tail[NUM_PRIORITIES];
+static uint64_t ready_bitmap[NUM_PRIORITIES / 64];
+/* Queued threads are marked by a non-NULL sched_prev or being the head: keep a flag instead. */
+static bool queued(const tcb_t *t)
 {
-    t->runnable = 0;
-    kprintf("Keel: thread '%s' stopped: %s\n", t->name, why);
+    return t->sched_prev != NULL || queue_head[t->priority] == t;
 }
 
-_Noreturn void schedule_and_return(void)
+bool thread_runnable(const tcb_t *t)
 {
-    if (root_thread.runnable) {
-        arch_return_to_user(&root_thread.ctx);
+    return t->state == TS_RUNNING || t->state == TS_RESTART;
+}
+
+void thread_set_state(tcb_t *t, thread_state_t s)
+{
+    t->state = s;
+    if (t == cur_thread && !thread_runnable(t)) {
+        sched_reschedule_required();
     }
-    arch_idle();
+}
+
+void sched_enqueue_head(tcb_t *t)
+{
+    if (queued(t)) {
+        return;
+    }
+    unsigned p = t->priority;
+    t->sched_prev = NULL;
+    t->sched_next = queue_head[p];
+    if (queue_head[p] != NULL) {
+        queue_head[p]->sched_prev = t;
+    } else {
+        queue_tail[p] = t;
+    }
+    queue_head[p] = t;
+    ready_bitmap[p / 64] |= 1UL << (p % 64);
+}
+
+void sched_enqueue_tail(tcb_t *t)
+{
+    if (queued(t)) {
+        return;
+    }
+    unsigned p = t->priority;
+    t->sched_next = NULL;
+    t->sched_prev = queue_tail[p];
+    if (queue_tail[p] != NULL) {
+        queue_tail[p]->sched_next = t;
+    } else {
+        queue_head[p] = t;
+    }
+    queue_tail[p] = t;
+    ready_bitmap[p / 64] |= 1UL << (p % 64);
+}
+
+void sched_dequeue(tcb_t *t)
+{
+    if (!queued(t)) {
+        return;
+    }
+    unsigned p = t->priority;
+    if (t->sched_prev != NULL) {
+        t->sched_prev->sched_next = t->sched_next;
+    } else {
+        queue_head[p] = t->sched_next;
+    }
+    if (t->sched_next != NULL) {
+        t->sched_next->sched_prev = t->sched_prev;
+    } else {
+        queue_tail[p] = t->sched_prev;
+    }
+    t->sched_next = t->sched_prev = NULL;
+    if (queue_head[p] == NULL) {
+        ready_bitmap[p / 64] &= ~(1UL << (p % 64));
+    }
+}
+
+static int highest_ready(void)
+{
+    for (int w = NUM_PRIORITIES / 64 - 1; w >= 0; w--) {
+        if (ready_bitmap[w] != 0) {
+            return w * 64 + 63 - __builtin_clzl(ready_bitmap[w]);
+        }
+    }
+    return -1;
+}
+
+void sched_reschedule_required(void)
+{
+    if (action == ACT_SWITCH_TO && candidate != NULL) {
+        sched_enqueue_head(candidate);
+    }
+    action = ACT_CHOOSE;
+    candidate = NULL;
+}
+
+void sched_possible_switch_to(tcb_t *t)
+{
+    if (action != ACT_RESUME) {
+        sched_reschedule_required();
+        sched_enqueue_head(t);
+    } else {
+        action = ACT_SWITCH_TO;
+        candidate = t;
+    }
+}
+
+static tcb_t *choose_thread(void)
+{
+    int p = highest_ready();
+    if (p < 0) {
+        return NULL;
+    }
+    tcb_t *t = queue_head[p];
+    sched_dequeue(t);
+    return t;
+}
+
+void sched_kernel_entry(void)
+{
+    action = ACT_RESUME;
+    candidate = NULL;
+}
+
+static void settle(void)
+{
+    bool was_runnable = cur_thread != NULL && thread_runnable(cur_thread);
+    if (action == ACT_RESUME && was_runnable) {
+        return;
+    }
+    if (was_runnable) {
+        sched_enqueue_head(cur_thread);
+    }
+    tcb_t *next;
+    if (action == ACT_SWITCH_TO) {
+        tcb_t *c = candidate;
+        int best = highest_ready();
+        if (!was_runnable && best > c->priority) {
+            sched_enqueue_head(c);
+            next = choose_thread();
+        } else if (was_runnable && c->priority == cur_thread->priority) {
+            sched_enqueue_tail(c);
+            next = choose_thread();
+        } else if (was_runnable && c->priority < cur_thread->priority) {
+            sched_enqueue_head(c);
+            next = choose_thread();
+        } else {
+            next = c;
+        }
+    } else {
+        next = choose_thread();
+    }
+    cur_thread = next;
+    action = ACT_RESUME;
+    candidate = NULL;
+}
+
+_Noreturn void sched_exit_kernel(void)
+{
+    settle();
+    tcb_t *t = cur_thread;
+    if (t == NULL) {
+        arch_idle();
+    }
+    if (t->state == TS_RESTART) {
+        t->ctx.pc = t->restart_pc;
+        t->state = TS_RUNNING;
+    }
+    vspace_activate(t);
+    arch_fpu_switch_to(t);
+    arch_return_to_user(&t->ctx);
+}
+
+void sched_tick(void)
+{
+    tcb_t *t = cur_thread;
+    if (t == NULL || !thread_runnable(t)) {
+        return;
+    }
+    if (t->time_slice > 1) {
+        t->time_slice--;
+        return;
+    }
+    t->time_slice = TIME_SLICE_TICKS;
+    sched_enqueue_tail(t);
+    sched_reschedule_required();
 }

@@ -133,11 +133,9 @@ static int next_token(const fdt_t *f, int off, uint32_t *tag, int *next)
     default:
         return FDT_ERR_BADSTRUCTURE;
     }
-    pos = (pos + 3) & ~3u;
-    if (pos > f->size_struct)
-        return FDT_ERR_BADSTRUCTURE;
+    // size_struct is a multiple of 4, so rounding up cannot step past it.
     *tag = t;
-    *next = (int)pos;
+    *next = (int)((pos + 3) & ~3u);
     return FDT_OK;
 }
 
@@ -459,10 +457,7 @@ int fdt_parent(const fdt_t *f, int node)
 // A path component without "@unit" also matches a node name that has one.
 static bool name_matches(const char *name, uint32_t nlen, const char *comp, size_t clen)
 {
-    if (nlen == clen)
-        return mem_eq(name, comp, clen);
-    return nlen > clen && name[clen] == '@' && find_char(comp, clen, '@') == clen &&
-           mem_eq(name, comp, clen);
+    return (nlen == clen || (nlen > clen && name[clen] == '@')) && mem_eq(name, comp, clen);
 }
 
 static int find_child(const fdt_t *f, int parent, const char *comp, size_t clen)
@@ -495,24 +490,25 @@ static int walk_path(const fdt_t *f, int node, const char *path, size_t len)
 
 int fdt_path_offset_len(const fdt_t *f, const char *path, size_t len)
 {
+    int root = fdt_next_node(f, -1, NULL);
     len = find_char(path, len, '\0');
-    if (len == 0)
+    if (root < 0 || len == 0)
         return FDT_ERR_NOTFOUND;
     if (path[0] == '/')
-        return walk_path(f, 0, path, len);
+        return walk_path(f, root, path, len);
 
     size_t alen = find_char(path, len, '/');
     uint32_t vlen, tlen;
-    int aliases = find_child(f, 0, "aliases", 7);
+    int aliases = find_child(f, root, "aliases", 7);
     if (aliases < 0)
         return FDT_ERR_NOTFOUND;
     const uint8_t *target = find_prop(f, aliases, path, alen, &vlen);
     if (target == NULL)
         return FDT_ERR_NOTFOUND;
     // Only absolute alias targets: following one alias to another could loop forever.
-    if (!bounded_len(target, vlen, &tlen) || tlen == 0 || target[0] != '/')
+    if (!bounded_len(target, vlen, &tlen) || tlen == 0)
         return FDT_ERR_BADVALUE;
-    int node = walk_path(f, 0, (const char *)target, tlen);
+    int node = walk_path(f, root, (const char *)target, tlen);
     return node < 0 ? node : walk_path(f, node, path + alen, len - alen);
 }
 
@@ -523,16 +519,18 @@ int fdt_path_offset(const fdt_t *f, const char *path)
 
 int fdt_stdout_node(const fdt_t *f)
 {
-    uint32_t len;
+    uint32_t len, slen;
     int chosen = fdt_path_offset(f, "/chosen");
     if (chosen < 0)
         return chosen;
-    const char *path = getprop_string(f, chosen, "stdout-path", &len);
+    const uint8_t *path = fdt_getprop(f, chosen, "stdout-path", &len);
     if (path == NULL)
-        path = getprop_string(f, chosen, "linux,stdout-path", &len);
+        path = fdt_getprop(f, chosen, "linux,stdout-path", &len);
     if (path == NULL)
         return FDT_ERR_NOTFOUND;
-    return fdt_path_offset_len(f, path, find_char(path, len, ':'));
+    if (!bounded_len(path, len, &slen))
+        return FDT_ERR_BADVALUE;
+    return fdt_path_offset_len(f, (const char *)path, find_char((const char *)path, slen, ':'));
 }
 
 /* --- addresses and interrupts ------------------------------------------------------------- */

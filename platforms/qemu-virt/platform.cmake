@@ -9,3 +9,4 @@ set(KEEL_QEMU_CPU cortex-a72)
 set(KEEL_QEMU_MEM 1G)
 # QEMU builds the DTB for virt itself; nothing needs to be passed with -dtb.
 set(KEEL_QEMU_NEEDS_DTB OFF)
+set(KEEL_PADDR_BITS 40)   # device untypeds cover [0, 2^40) as seL4 does on qemu-arm-virt

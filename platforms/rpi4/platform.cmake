@@ -8,3 +8,4 @@ set(KEEL_QEMU_CPU cortex-a72)
 set(KEEL_QEMU_MEM 2G)
 # raspi4b has no built-in DTB: without -dtb QEMU hands the kernel an ATAGS pointer instead.
 set(KEEL_QEMU_NEEDS_DTB ON)
+set(KEEL_PADDR_BITS 44)   # BCM2711 (Cortex-A72): 44 physical address bits

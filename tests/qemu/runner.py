@@ -19,13 +19,17 @@ import json
 import os
 import re
 import sys
+import textwrap
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
 import qemu  # noqa: E402  (tools/qemu.py)
 
 TEST_LINE = re.compile(r"^(?P<id>[A-Z]+[0-9]{4}) (?P<name>\S+) (?P<res>pass|fail)$")
-# A kernel that panics will not get further; stop at once instead of waiting for the timeout.
-PANIC = re.compile(r"^\s*(?:kernel\s+)?panic\b", re.IGNORECASE)
+# A kernel that panics will not get further: remember why, and stop once it says it has halted
+# (Keel's panic() prints "Keel: fatal: ..." then "Keel: system halted") instead of waiting for the
+# timeout. A bare "panic" line stops at once.
+FATAL = re.compile(r"^Keel: (?:fatal|unexpected exception)\b|^\s*(?:kernel\s+)?panic\b", re.IGNORECASE)
+HALTED = re.compile(r"^Keel: system halted\b|^\s*(?:kernel\s+)?panic\b", re.IGNORECASE)
 
 
 class Check:
@@ -33,7 +37,12 @@ class Check:
         self.name, self.ok, self.reason = name, ok, reason
 
     def line(self):
-        return f"PASS {self.name}" if self.ok else f"FAIL {self.name} — {self.reason}"
+        """One line per check; a multi-line reason (a log excerpt) follows it, indented."""
+        if self.ok:
+            return f"PASS {self.name}"
+        first, *rest = (self.reason or "failed").strip().splitlines()
+        rest = textwrap.dedent("\n".join(rest)).splitlines()
+        return "\n".join([f"FAIL {self.name} — {first.strip()}"] + [f"  | {r.rstrip()}" for r in rest])
 
     def as_dict(self):
         return {"name": self.name, "ok": self.ok, "reason": self.reason}
@@ -50,6 +59,7 @@ class Judge:
         self.met = []                     # Check for each expectation met
         self.tests = []                   # Check for each numbered test line
         self.abort = None                 # why the boot was cut short
+        self.fatal = None                 # the kernel's first fatal message, if any
 
     def __call__(self, line):
         line = line.rstrip()
@@ -67,14 +77,18 @@ class Judge:
         elif self.expects and self.expects[0][1].search(line):
             self.abort = "the machine rebooted instead of powering off"
             return True
-        if PANIC.search(line):
-            self.abort = f"kernel panic: {line.strip()}"
+        if FATAL.search(line) and self.fatal is None:
+            self.fatal = line.strip()
+        if HALTED.search(line):
+            self.abort = f"kernel panic: {self.fatal or line.strip()}"
             return True
         return False
 
     def verdicts(self, result):
         """All checks, in order: expectations, numbered tests, then the clean exit."""
         why = self.abort or result.describe()
+        if self.fatal and not self.abort:
+            why += f"; the kernel said: {self.fatal}"
         checks = list(self.met)
         for label, rx in self.expects[self.next:]:
             checks.append(Check(f"{self.prefix} {label}", False,

@@ -66,6 +66,13 @@ void arch_irq_disable(unsigned intid)
     d_wr(GICD_ICENABLER + (intid / 32) * 4, 1u << (intid % 32));
 }
 
+void arch_irq_set_trigger(unsigned intid, bool edge)
+{
+    unsigned reg = GICD_ICFGR + (intid / 16) * 4, shift = (intid % 16) * 2 + 1;
+    uint32_t v = d_rd(reg);
+    d_wr(reg, edge ? (v | (1u << shift)) : (v & ~(1u << shift)));
+}
+
 unsigned arch_irq_ack(void)
 {
     unsigned intid = gicc[GICC_IAR / 4] & 0x3ff;

@@ -5,6 +5,7 @@
 #include <arch/mmu.h>
 #include <arch/sysreg.h>
 #include <keel/printk.h>
+#include <keel/object.h>
 #include <keel/string.h>
 
 extern char _head[], __text_end[], __rodata_end[], _end[];
@@ -25,6 +26,16 @@ uint64_t arch_kernel_image_pa(const void *kernel_va)
 void *arch_phys_to_virt(uint64_t pa)
 {
     return (void *)(pa + KERNEL_PHYSMAP_BASE);
+}
+
+void *obj_ptr(uint64_t paddr)
+{
+    return (void *)(paddr + KERNEL_PHYSMAP_BASE);
+}
+
+uint64_t obj_paddr(const void *p)
+{
+    return (uint64_t)p - KERNEL_PHYSMAP_BASE;
 }
 
 static pte_t *pool_alloc(pt_env_t *env, uint64_t *pa)
@@ -141,6 +152,12 @@ void *arch_map_device(uint64_t pa, uint64_t size)
 void mmu_set_user_vspace(uint64_t root_pa, uint16_t asid)
 {
     sysreg_write(ttbr0_el1, root_pa | ((uint64_t)asid << 48));
+    isb();
+}
+
+void mmu_set_empty_vspace(void)
+{
+    sysreg_write(ttbr0_el1, arch_kernel_image_pa(empty_user_root));
     isb();
 }
 

@@ -6,6 +6,8 @@
 #include <arch/sysreg.h>
 #include <keel/kernel.h>
 #include <keel/printk.h>
+#include <keel/sched.h>
+#include <arch/fpu.h>
 
 static const char *ec_name(unsigned ec)
 {
@@ -31,19 +33,25 @@ static const char *ec_name(unsigned ec)
 _Noreturn void c_handle_el0_sync(user_context_t *ctx)
 {
     uint64_t esr = sysreg_read(esr_el1);
-    if ((esr >> ESR_EC_SHIFT) == ESR_EC_SVC64) {
+    sched_kernel_entry();
+    unsigned ec = (unsigned)(esr >> ESR_EC_SHIFT) & 0x3f;
+    if (ec == ESR_EC_SVC64) {
         syscall_handle(ctx);
+    } else if (ec == ESR_EC_FPSIMD) {
+        arch_fpu_trap(cur_thread);
     } else {
         fault_handle_user(ctx, esr, sysreg_read(far_el1));
     }
-    schedule_and_return();
+    sched_exit_kernel();
 }
 
 _Noreturn void c_handle_el0_irq(user_context_t *ctx)
 {
     (void)ctx;
+    sched_kernel_entry();
+    cur_thread->restart_pc = cur_thread->ctx.pc;
     irq_handle();
-    schedule_and_return();
+    sched_exit_kernel();
 }
 
 _Noreturn void c_handle_el0_serror(user_context_t *ctx)
@@ -54,7 +62,13 @@ _Noreturn void c_handle_el0_serror(user_context_t *ctx)
 
 void c_handle_el1_irq(void)
 {
+    /* From the idle loop: an interrupt may have made a thread runnable. During boot the
+     * kernel waits for its first tick here and must get control back. */
     irq_handle();
+    if (kernel_running) {
+        sched_kernel_entry();
+        sched_exit_kernel();
+    }
 }
 
 /* Frame pushed by el1_sync: x19, x20, then x0..x18, x29, x30, ELR, SPSR. */

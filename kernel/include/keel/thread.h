@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// The running thread, until the capability core brings TCB objects and the scheduler.
+// Thread-level services: IPC buffer access, restarts, faults with no handler.
 #pragma once
 
-#include <keel/roottask.h>
+#include <keel/object.h>
 
-/* The one thread of the first milestone: the root task. */
-extern root_thread_t root_thread;
-
-/* Stops the current thread after a fault it has no handler for (seL4: becomes Inactive). */
-void thread_stop(root_thread_t *t, const char *why);
+/* The thread's IPC buffer through its buffer frame cap (ABI §5.2), NULL if it has none. */
+uint64_t *thread_ipc_buffer(const tcb_t *t, bool writing);
+/* Raises a fault on t: delivered to its fault endpoint, or t stops (double fault). */
+void thread_fault(tcb_t *t, unsigned fault_type, const uint64_t *words, unsigned n);
+/* User PSTATE for a thread (§12.4), keeping only NZCV from `requested`. */
+uint64_t thread_sanitise_spsr(uint64_t requested);

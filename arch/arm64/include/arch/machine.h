@@ -17,6 +17,7 @@ void arch_console_putc(char c);
 void arch_irq_init(void);
 void arch_irq_enable(unsigned intid);
 void arch_irq_disable(unsigned intid);
+void arch_irq_set_trigger(unsigned intid, bool edge);
 unsigned arch_irq_ack(void);          /* returns ARCH_IRQ_NONE for a spurious interrupt */
 void arch_irq_eoi(unsigned intid);
 #define ARCH_IRQ_NONE 1023u

@@ -21,5 +21,8 @@ void mmu_map_ram(uint64_t pa, uint64_t size);
 /* Installs a user address space (root table pa, ASID) in TTBR0. */
 void mmu_set_user_vspace(uint64_t root_pa, uint16_t asid);
 
+/* Installs the empty address space (ASID 0) in TTBR0. */
+void mmu_set_empty_vspace(void);
+
 /* Table environment whose memory comes from boot RAM through the physical window. */
 void mmu_user_env(pt_env_t *env, uint64_t (*alloc_page)(void));

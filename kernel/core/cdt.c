@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Derivation tree as a depth-first list; parenthood is computed from caps, as seL4 does.
+#include <keel/cdt.h>
+
+static void set_prev(cte_t *s, cte_t *p) { s->prev = (uint64_t)p | (s->prev & 1); }
+static void set_next(cte_t *s, cte_t *n) { s->next = (uint64_t)n | (s->next & 1); }
+
+bool cdt_cap_revocable(cap_t derived, cap_t src)
+{
+    switch (cap_type(derived)) {
+    case CAP_ENDPOINT:
+    case CAP_NOTIFICATION:
+        return cap_badge(derived) != cap_badge(src);
+    case CAP_IRQ_HANDLER:
+        return cap_type(src) == CAP_IRQ_CONTROL;
+    case CAP_UNTYPED:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool cdt_is_parent_of(const cte_t *a, const cte_t *b)
+{
+    if (!cdt_revocable(a) || !cap_same_region(a->cap, b->cap)) {
+        return false;
+    }
+    switch (cap_type(a->cap)) {
+    case CAP_ENDPOINT:
+    case CAP_NOTIFICATION: {
+        uint64_t badge = cap_badge(a->cap);
+        if (badge == 0) {
+            return true;
+        }
+        return badge == cap_badge(b->cap) && !cdt_first_badged(b);
+    }
+    default:
+        return true;
+    }
+}
+
+bool cdt_has_children(const cte_t *s)
+{
+    const cte_t *n = cdt_next(s);
+    return n != NULL && cdt_is_parent_of(s, n);
+}
+
+bool cdt_is_final(const cte_t *s)
+{
+    const cte_t *p = cdt_prev(s), *n = cdt_next(s);
+    if (p != NULL && cap_same_object(p->cap, s->cap)) {
+        return false;
+    }
+    return n == NULL || !cap_same_object(s->cap, n->cap);
+}
+
+static void link_after(cte_t *src, cte_t *dest, cap_t cap, bool revocable, bool first_badged)
+{
+    cte_t *n = cdt_next(src);
+    dest->cap = cap;
+    dest->prev = (uint64_t)src | (revocable ? 1 : 0);
+    dest->next = (uint64_t)n | (first_badged ? 1 : 0);
+    if (n != NULL) {
+        set_prev(n, dest);
+    }
+    set_next(src, dest);
+}
+
+void cdt_insert_derived(cte_t *src, cte_t *dest, cap_t cap)
+{
+    bool revocable = cdt_cap_revocable(cap, src->cap);
+    link_after(src, dest, cap, revocable, revocable);
+    /* A copied untyped must not be retyped through both caps: the source is marked full. */
+    if (cap_type(src->cap) == CAP_UNTYPED && cap_type(cap) == CAP_UNTYPED) {
+        src->cap = cap_untyped_set_used(src->cap, 1UL << cap_untyped_size_bits(src->cap));
+    }
+}
+
+void cdt_insert_new(cte_t *untyped, cte_t *dest, cap_t cap)
+{
+    link_after(untyped, dest, cap, true, true);
+}
+
+void cdt_move(cte_t *src, cte_t *dest, cap_t cap)
+{
+    dest->cap = cap;
+    dest->prev = src->prev;
+    dest->next = src->next;
+    cte_t *p = cdt_prev(src), *n = cdt_next(src);
+    if (p != NULL) {
+        set_next(p, dest);
+    }
+    if (n != NULL) {
+        set_prev(n, dest);
+    }
+    src->cap = cap_null();
+    src->prev = 0;
+    src->next = 0;
+}
+
+void cdt_swap(cte_t *a, cap_t ca, cte_t *b, cap_t cb)
+{
+    /* Swap the link words, then repoint the neighbours; adjacent slots need care because
+     * each is the other's neighbour. */
+    uint64_t ap = a->prev, an = a->next;
+    a->cap = cb;
+    b->cap = ca;
+    a->prev = b->prev;
+    a->next = b->next;
+    b->prev = ap;
+    b->next = an;
+    if (cdt_prev(a) == a) set_prev(a, b);
+    if (cdt_next(a) == a) set_next(a, b);
+    if (cdt_prev(b) == b) set_prev(b, a);
+    if (cdt_next(b) == b) set_next(b, a);
+    if (cdt_prev(a) != NULL) set_next(cdt_prev(a), a);
+    if (cdt_next(a) != NULL) set_prev(cdt_next(a), a);
+    if (cdt_prev(b) != NULL) set_next(cdt_prev(b), b);
+    if (cdt_next(b) != NULL) set_prev(cdt_next(b), b);
+}
+
+void cdt_remove(cte_t *s)
+{
+    cte_t *p = cdt_prev(s), *n = cdt_next(s);
+    if (p != NULL) {
+        set_next(p, n);
+    }
+    if (n != NULL) {
+        set_prev(n, p);
+        if (cdt_first_badged(s)) {
+            n->next |= 1;
+        }
+    }
+    s->cap = cap_null();
+    s->prev = 0;
+    s->next = 0;
+}

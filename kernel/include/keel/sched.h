@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Fixed-priority scheduling (ABI §13.6): ready queues, the current thread, switching.
+#pragma once
+
+#include <keel/object.h>
+
+#define NUM_PRIORITIES 256
+#define TIME_SLICE_TICKS 5
+
+/* The thread that entered the kernel (NULL while idle). */
+extern tcb_t *cur_thread;
+
+bool thread_runnable(const tcb_t *t);
+void thread_set_state(tcb_t *t, thread_state_t s);
+
+void sched_enqueue_head(tcb_t *t);    /* woken, preempted: runs first among its priority */
+void sched_enqueue_tail(tcb_t *t);    /* yield, time slice used up */
+void sched_dequeue(tcb_t *t);
+/* T became runnable: run it at kernel exit if it should preempt, otherwise queue it. */
+void sched_possible_switch_to(tcb_t *t);
+/* Ask for a fresh choice at kernel exit (current thread blocked, priority changed, ...). */
+void sched_reschedule_required(void);
+/* Kernel entry from a running thread: nothing has changed yet. */
+void sched_kernel_entry(void);
+/* Kernel exit: settles who runs and returns to it, or idles. */
+_Noreturn void sched_exit_kernel(void);
+/* A timer tick charged to the current thread. */
+void sched_tick(void);

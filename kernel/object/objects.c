@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Object lifecycle: creation from untyped memory and finalisation on last-cap deletion.
+#include <arch/fpu.h>
+#include <arch/machine.h>
+#include <keel/config.h>
+#include <keel/irq.h>
+#include <keel/objects.h>
+#include <keel/sched.h>
+#include <keel/string.h>
+#include <keel/thread.h>
+
+unsigned object_size_bits(unsigned type, unsigned size_bits)
+{
+    switch (type) {
+    case OBJ_UNTYPED: return size_bits;
+    case OBJ_TCB: return TCB_BITS;
+    case OBJ_ENDPOINT: return ENDPOINT_BITS;
+    case OBJ_NOTIFICATION: return NOTIFICATION_BITS;
+    case OBJ_CNODE: return size_bits + SLOT_BITS;
+    case OBJ_HUGE_PAGE: return 30;
+    case OBJ_VSPACE: return VSPACE_BITS;
+    case OBJ_SMALL_PAGE: return 12;
+    case OBJ_LARGE_PAGE: return 21;
+    case OBJ_PAGE_TABLE: return PAGE_TABLE_BITS;
+    default: return 0;
+    }
+}
+
+static void tcb_init(tcb_t *t)
+{
+    t->state = TS_INACTIVE;
+    t->ctx.spsr = thread_sanitise_spsr(0);
+    t->time_slice = TIME_SLICE_TICKS;
+    const char *who = cur_thread != NULL ? cur_thread->name : "kernel";
+    static const char prefix[] = "child of: '";
+    size_t n = sizeof(prefix) - 1;
+    memcpy(t->name, prefix, n);
+    for (size_t i = 0; who[i] != '\0' && n < sizeof(t->name) - 2; i++) {
+        t->name[n++] = who[i];
+    }
+    t->name[n++] = '\'';
+    t->name[n] = '\0';
+}
+
+cap_t object_create(unsigned type, uint64_t paddr, unsigned size_bits, bool device)
+{
+    switch (type) {
+    case OBJ_UNTYPED: return cap_untyped(paddr, size_bits, device, 0);
+    case OBJ_TCB:
+        tcb_init(obj_ptr(paddr));
+        return cap_make(CAP_TCB, paddr, 0);
+    case OBJ_ENDPOINT: return cap_endpoint(paddr, 0, RIGHTS_ALL);
+    case OBJ_NOTIFICATION: return cap_notification(paddr, 0, RIGHT_READ | RIGHT_WRITE);
+    case OBJ_CNODE: return cap_cnode(paddr, size_bits, 0, 0);
+    case OBJ_SMALL_PAGE: return cap_frame(paddr, FRAME_4K, device, VM_READ_WRITE);
+    case OBJ_LARGE_PAGE: return cap_frame(paddr, FRAME_2M, device, VM_READ_WRITE);
+    case OBJ_HUGE_PAGE: return cap_frame(paddr, FRAME_1G, device, VM_READ_WRITE);
+    case OBJ_PAGE_TABLE: return cap_make(CAP_PAGE_TABLE, paddr, 0);
+    case OBJ_VSPACE: return cap_make(CAP_VSPACE, paddr, 0);
+    default: return cap_null();
+    }
+}
+
+/* --- wait queues, shared by endpoints and notifications ----------------------------------- */
+
+static tcb_t *queue_head(uint64_t head_state) { return (tcb_t *)(head_state & ~3UL); }
+
+static void restart_thread(tcb_t *t)
+{
+    t->blocked_on = NULL;
+    t->ep_next = t->ep_prev = NULL;
+    thread_set_state(t, TS_RESTART);
+    sched_possible_switch_to(t);
+}
+
+void endpoint_cancel_all(endpoint_t *ep)
+{
+    tcb_t *t = queue_head(ep->head_state);
+    ep->head_state = EP_IDLE;
+    ep->tail = NULL;
+    while (t != NULL) {
+        tcb_t *next = t->ep_next;
+        restart_thread(t);
+        t = next;
+    }
+}
+
+static void queue_remove(uint64_t *head_state, tcb_t **tail, tcb_t *t)
+{
+    uint64_t state = *head_state & 3;
+    if (t->ep_prev != NULL) {
+        t->ep_prev->ep_next = t->ep_next;
+    } else {
+        *head_state = (uint64_t)t->ep_next | state;
+    }
+    if (t->ep_next != NULL) {
+        t->ep_next->ep_prev = t->ep_prev;
+    } else {
+        *tail = t->ep_prev;
+    }
+    if (queue_head(*head_state) == NULL) {
+        *head_state = 0;   /* idle */
+    }
+    t->ep_next = t->ep_prev = NULL;
+}
+
+void endpoint_cancel_badged_sends(endpoint_t *ep, uint64_t badge)
+{
+    if ((ep->head_state & 3) != EP_SEND) {
+        return;
+    }
+    tcb_t *t = queue_head(ep->head_state);
+    while (t != NULL) {
+        tcb_t *next = t->ep_next;
+        if (t->blocking_badge == badge) {
+            queue_remove(&ep->head_state, &ep->tail, t);
+            restart_thread(t);
+        }
+        t = next;
+    }
+}
+
+void notification_cancel_all(notification_t *n)
+{
+    if ((n->head_state & 3) != NTFN_WAITING) {
+        return;
+    }
+    tcb_t *t = queue_head(n->head_state);
+    n->head_state = NTFN_IDLE;
+    n->tail = NULL;
+    while (t != NULL) {
+        tcb_t *next = t->ep_next;
+        restart_thread(t);
+        t = next;
+    }
+}
+
+void ipc_cancel(tcb_t *t)
+{
+    switch (t->state) {
+    case TS_BLOCKED_ON_SEND:
+    case TS_BLOCKED_ON_RECEIVE: {
+        endpoint_t *ep = t->blocked_on;
+        queue_remove(&ep->head_state, &ep->tail, t);
+        break;
+    }
+    case TS_BLOCKED_ON_NOTIFICATION: {
+        notification_t *n = t->blocked_on;
+        queue_remove(&n->head_state, &n->tail, t);
+        if (queue_head(n->head_state) == NULL) {
+            n->head_state = NTFN_IDLE;
+        }
+        break;
+    }
+    case TS_BLOCKED_ON_REPLY:
+        /* The server's reply cap to t goes away: t can no longer be answered. */
+        break;
+    default:
+        break;
+    }
+    t->blocked_on = NULL;
+}
+
+static void notification_unbind(notification_t *n)
+{
+    if (n->bound_tcb != NULL) {
+        n->bound_tcb->bound_notification = NULL;
+        n->bound_tcb = NULL;
+    }
+}
+
+void tcb_prepare_destroy(tcb_t *t)
+{
+    ipc_cancel(t);
+    if (t->bound_notification != NULL) {
+        notification_unbind(t->bound_notification);
+    }
+    sched_dequeue(t);
+    thread_set_state(t, TS_INACTIVE);
+    if (t == cur_thread) {
+        cur_thread = NULL;
+        sched_reschedule_required();
+    }
+    arch_fpu_forget(t);
+}
+
+void object_finalise(cap_t c)
+{
+    switch (cap_type(c)) {
+    case CAP_ENDPOINT:
+        endpoint_cancel_all(obj_ptr(cap_paddr(c)));
+        break;
+    case CAP_NOTIFICATION: {
+        notification_t *n = obj_ptr(cap_paddr(c));
+        notification_unbind(n);
+        notification_cancel_all(n);
+        break;
+    }
+    case CAP_IRQ_HANDLER:
+        irq_handler_deleted(cap_irq(c));
+        break;
+    default:
+        break;
+    }
+}
+
+void object_free_zombie(cap_t z)
+{
+    (void)z;
+}

@@ -1,0 +1,758 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// FDT reader on hostile input: each corruption must be refused with its error, never a crash.
+
+#include <keel/fdt.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "test_util.h"
+
+/*
+ * Blobs are assembled token by token so that each case breaks exactly one rule. Every blob is
+ * handed to fdt_init() in a heap buffer of exactly its size, so AddressSanitizer turns any read
+ * past the end into a failure.
+ */
+
+enum {
+    TOK_BEGIN = 1,
+    TOK_END_NODE = 2,
+    TOK_PROP = 3,
+    TOK_NOP = 4,
+    TOK_END = 9,
+    HDR_LEN = 40,
+    RSV_LEN = 32, // the terminating entry and 16 more zero bytes, so a misaligned map has one
+    H_MAGIC = 0,
+    H_TOTALSIZE = 4,
+    H_OFF_STRUCT = 8,
+    H_OFF_STRINGS = 12,
+    H_OFF_RSVMAP = 16,
+    H_VERSION = 20,
+    H_LAST_COMP = 24,
+    H_SIZE_STRINGS = 32,
+    H_SIZE_STRUCT = 36,
+};
+
+typedef struct {
+    uint8_t st[8192];
+    uint32_t st_len;
+    char str[512];
+    uint32_t str_len;
+    uint8_t blob[9000];
+    size_t len;
+} fdtb_t;
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint32_t tok(fdtb_t *b, uint32_t v)
+{
+    uint32_t at = b->st_len;
+    assert_true(b->st_len + 4 <= sizeof(b->st));
+    put32(b->st + b->st_len, v);
+    b->st_len += 4;
+    return at;
+}
+
+static void raw(fdtb_t *b, const void *p, uint32_t n)
+{
+    assert_true(b->st_len + n + 3 <= sizeof(b->st));
+    memcpy(b->st + b->st_len, p, n);
+    b->st_len += n;
+    while (b->st_len % 4)
+        b->st[b->st_len++] = 0;
+}
+
+static void begin(fdtb_t *b, const char *name)
+{
+    tok(b, TOK_BEGIN);
+    raw(b, name, (uint32_t)strlen(name) + 1);
+}
+
+static void end(fdtb_t *b)
+{
+    tok(b, TOK_END_NODE);
+}
+
+static uint32_t prop(fdtb_t *b, const char *name, const void *val, uint32_t len)
+{
+    uint32_t at = tok(b, TOK_PROP), nlen = (uint32_t)strlen(name) + 1;
+    tok(b, len);
+    tok(b, b->str_len);
+    assert_true(b->str_len + nlen <= sizeof(b->str));
+    memcpy(b->str + b->str_len, name, nlen);
+    b->str_len += nlen;
+    raw(b, val, len);
+    return at;
+}
+
+static uint32_t prop_str(fdtb_t *b, const char *name, const char *val)
+{
+    return prop(b, name, val, (uint32_t)strlen(val) + 1);
+}
+
+// header, an empty memory-reservation map, structure block, strings block
+static void finish(fdtb_t *b)
+{
+    uint32_t off_struct = HDR_LEN + RSV_LEN, off_strings = off_struct + b->st_len;
+    b->len = off_strings + b->str_len;
+    assert_true(b->len <= sizeof(b->blob));
+    memset(b->blob, 0, sizeof(b->blob));
+    put32(b->blob + H_MAGIC, FDT_MAGIC);
+    put32(b->blob + H_TOTALSIZE, (uint32_t)b->len);
+    put32(b->blob + H_OFF_STRUCT, off_struct);
+    put32(b->blob + H_OFF_STRINGS, off_strings);
+    put32(b->blob + H_OFF_RSVMAP, HDR_LEN);
+    put32(b->blob + H_VERSION, 17);
+    put32(b->blob + H_LAST_COMP, 16);
+    put32(b->blob + H_SIZE_STRINGS, b->str_len);
+    put32(b->blob + H_SIZE_STRUCT, b->st_len);
+    memcpy(b->blob + off_struct, b->st, b->st_len);
+    memcpy(b->blob + off_strings, b->str, b->str_len);
+}
+
+static void set_hdr(fdtb_t *b, unsigned field, uint32_t v)
+{
+    put32(b->blob + field, v);
+}
+
+static int init_exact(const void *blob, size_t len, fdt_t *f)
+{
+    uint8_t *copy = test_dup_exact(blob, len);
+    assert_true(copy != NULL || len == 0);
+    fdt_t scratch;
+    int err = fdt_init(f != NULL ? f : &scratch, copy, len);
+    free(copy);
+    return err;
+}
+
+static int init_built(fdtb_t *b)
+{
+    return init_exact(b->blob, b->len, NULL);
+}
+
+// A small good tree: root with a compatible, one child with a property.
+static void good_body(fdtb_t *b)
+{
+    begin(b, "");
+    prop_str(b, "compatible", "keel,built");
+    begin(b, "child@1");
+    prop_str(b, "status", "okay");
+    end(b);
+    end(b);
+}
+
+static fdtb_t *fresh(void)
+{
+    fdtb_t *b = calloc(1, sizeof(*b));
+    assert_non_null(b);
+    return b;
+}
+
+static fdtb_t *good_blob(void)
+{
+    fdtb_t *b = fresh();
+    good_body(b);
+    tok(b, TOK_END);
+    finish(b);
+    return b;
+}
+
+/* --- the builder itself, so the negative cases below are not vacuous ---------------------- */
+
+static void built_tree_is_valid(void **state)
+{
+    (void)state;
+    fdtb_t *b = good_blob();
+    uint8_t *copy = test_dup_exact(b->blob, b->len);
+    fdt_t f;
+    assert_int_equal(fdt_init(&f, copy, b->len), FDT_OK);
+    assert_true(fdt_node_is_compatible(&f, 0, "keel,built"));
+    assert_true(fdt_path_offset(&f, "/child") > 0);
+    free(copy);
+    free(b);
+}
+
+static void version16_without_struct_size(void **state)
+{
+    (void)state;
+    fdtb_t *b = good_blob();
+    set_hdr(b, H_VERSION, 16);
+    set_hdr(b, H_SIZE_STRUCT, 0xdeadbeef); // not a v16 field: must be ignored
+    assert_int_equal(init_built(b), FDT_OK);
+    free(b);
+}
+
+static void nops_are_skipped(void **state)
+{
+    (void)state;
+    fdtb_t *b = fresh();
+    begin(b, "");
+    tok(b, TOK_NOP);
+    prop_str(b, "compatible", "keel,built");
+    tok(b, TOK_NOP);
+    begin(b, "child");
+    end(b);
+    tok(b, TOK_NOP);
+    end(b);
+    tok(b, TOK_NOP);
+    tok(b, TOK_END);
+    finish(b);
+    uint8_t *copy = test_dup_exact(b->blob, b->len);
+    fdt_t f;
+    assert_int_equal(fdt_init(&f, copy, b->len), FDT_OK);
+    assert_true(fdt_node_is_compatible(&f, 0, "keel,built"));
+    assert_true(fdt_path_offset(&f, "/child") > 0);
+    free(copy);
+    free(b);
+}
+
+/* --- header --------------------------------------------------------------------------------- */
+
+static void bad_magic(void **state)
+{
+    (void)state;
+    fdtb_t *b = good_blob();
+    b->blob[3] ^= 0x01;
+    assert_int_equal(init_built(b), FDT_ERR_BADMAGIC);
+    static const uint8_t elf[64] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
+    assert_int_equal(init_exact(elf, sizeof(elf), NULL), FDT_ERR_BADMAGIC);
+    assert_non_null(strstr(fdt_strerror(FDT_ERR_BADMAGIC), "magic"));
+    free(b);
+}
+
+static void bad_version(void **state)
+{
+    (void)state;
+    fdtb_t *b = good_blob();
+    set_hdr(b, H_VERSION, 15);
+    assert_int_equal(init_built(b), FDT_ERR_BADVERSION);
+    set_hdr(b, H_VERSION, 17);
+    set_hdr(b, H_LAST_COMP, 18); // a future format we cannot read
+    assert_int_equal(init_built(b), FDT_ERR_BADVERSION);
+    free(b);
+}
+
+static void truncate_everywhere(const uint8_t *blob, size_t total)
+{
+    for (size_t len = 0; len < total; len++) {
+        int err = init_exact(blob, len, NULL);
+        if (err != FDT_ERR_TRUNCATED)
+            fail_msg("length %zu of %zu: got %d (%s)", len, total, err, fdt_strerror(err));
+    }
+    assert_int_equal(init_exact(blob, total, NULL), FDT_OK);
+}
+
+static void truncated_at_every_length(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"qemu-virt.dtb", "rpi4.dtb", "tree.dtb"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        size_t len;
+        uint8_t *blob = test_load_file(test_dtb_path(names[i]), &len);
+        assert_non_null(blob);
+        truncate_everywhere(blob, len);
+        free(blob);
+    }
+    fdtb_t *b = good_blob();
+    truncate_everywhere(b->blob, b->len);
+    free(b);
+}
+
+static void totalsize_inconsistent(void **state)
+{
+    (void)state;
+    fdtb_t *b = good_blob();
+    set_hdr(b, H_TOTALSIZE, 20); // smaller than the header itself
+    assert_int_equal(init_built(b), FDT_ERR_BADSTRUCTURE);
+    set_hdr(b, H_TOTALSIZE, (uint32_t)b->len - 4); // cuts into the strings block
+    assert_int_equal(init_built(b), FDT_ERR_BADSTRUCTURE);
+    // A caller that vouches for everything still gets no node offset that cannot fit an int.
+    set_hdr(b, H_TOTALSIZE, 0x80000000u);
+    fdt_t f;
+    assert_int_equal(fdt_init(&f, b->blob, SIZE_MAX), FDT_ERR_BADSTRUCTURE);
+    free(b);
+}
+
+typedef struct {
+    unsigned field;
+    uint32_t (*value)(const fdtb_t *b);
+} hdr_patch_t;
+
+static uint32_t v_total(const fdtb_t *b)
+{
+    return (uint32_t)b->len;
+}
+static uint32_t v_huge(const fdtb_t *b)
+{
+    (void)b;
+    return 0xfffffffcu; // makes offset + size wrap in 32 bits
+}
+static uint32_t v_inside_header(const fdtb_t *b)
+{
+    (void)b;
+    return 8;
+}
+static uint32_t v_struct_misaligned(const fdtb_t *b)
+{
+    return get32(b->blob + H_OFF_STRUCT) + 2;
+}
+static uint32_t v_struct_size_odd(const fdtb_t *b)
+{
+    return get32(b->blob + H_SIZE_STRUCT) - 2;
+}
+static uint32_t v_rsv_misaligned(const fdtb_t *b)
+{
+    (void)b;
+    return HDR_LEN + 4;
+}
+static uint32_t v_rsv_at_end(const fdtb_t *b)
+{
+    return ((uint32_t)b->len - 15) & ~7u; // aligned, but no room for the terminating entry
+}
+
+static void corrupted_offsets(void **state)
+{
+    (void)state;
+    static const hdr_patch_t patches[] = {
+        {H_OFF_STRUCT, v_total},         {H_OFF_STRUCT, v_huge},
+        {H_OFF_STRUCT, v_inside_header}, {H_OFF_STRUCT, v_struct_misaligned},
+        {H_SIZE_STRUCT, v_total},        {H_SIZE_STRUCT, v_huge},
+        {H_SIZE_STRUCT, v_struct_size_odd}, {H_OFF_STRINGS, v_total},
+        {H_OFF_STRINGS, v_huge},         {H_OFF_STRINGS, v_inside_header},
+        {H_SIZE_STRINGS, v_total},       {H_SIZE_STRINGS, v_huge},
+        {H_OFF_RSVMAP, v_total},         {H_OFF_RSVMAP, v_huge},
+        {H_OFF_RSVMAP, v_inside_header}, {H_OFF_RSVMAP, v_rsv_misaligned},
+        {H_OFF_RSVMAP, v_rsv_at_end},
+    };
+    for (size_t i = 0; i < sizeof(patches) / sizeof(patches[0]); i++) {
+        fdtb_t *b = good_blob();
+        set_hdr(b, patches[i].field, patches[i].value(b));
+        int err = init_built(b);
+        if (err != FDT_ERR_BADSTRUCTURE)
+            fail_msg("patch %zu: got %d (%s)", i, err, fdt_strerror(err));
+        free(b);
+    }
+}
+
+static void memreserve_without_terminator(void **state)
+{
+    (void)state;
+    fdtb_t *b = good_blob();
+    // Every 16-byte slot from the map to the end of the blob is non-zero.
+    uint32_t off = get32(b->blob + H_OFF_RSVMAP);
+    set_hdr(b, H_OFF_RSVMAP, get32(b->blob + H_OFF_STRUCT)); // the struct block is never 0,0
+    assert_int_equal(init_built(b), FDT_ERR_BADSTRUCTURE);
+    set_hdr(b, H_OFF_RSVMAP, off);
+    memset(b->blob + off, 0xff, RSV_LEN);
+    assert_int_equal(init_built(b), FDT_ERR_BADSTRUCTURE);
+    free(b);
+}
+
+/* --- structure block ------------------------------------------------------------------------ */
+
+static void expect_bad_structure(fdtb_t *b)
+{
+    finish(b);
+    int err = init_built(b);
+    free(b);
+    if (err != FDT_ERR_BADSTRUCTURE)
+        fail_msg("got %d (%s)", err, fdt_strerror(err));
+}
+
+static void prop_len_past_block(void **state)
+{
+    (void)state;
+    static const uint32_t lens[] = {0x1000, 0x7ffffff0, 0xfffffff0, 0xffffffff};
+    for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+        fdtb_t *b = fresh();
+        begin(b, "");
+        uint32_t at = prop_str(b, "compatible", "keel,built");
+        end(b);
+        tok(b, TOK_END);
+        put32(b->st + at + 4, lens[i]);
+        expect_bad_structure(b);
+    }
+}
+
+static void prop_len_one_past_end(void **state)
+{
+    (void)state;
+    // The last property's value would need exactly one byte more than the block holds.
+    fdtb_t *b = fresh();
+    begin(b, "");
+    prop(b, "blob", "abcd", 4);
+    uint32_t len_at = b->st_len - 12;
+    end(b);
+    tok(b, TOK_END);
+    put32(b->st + len_at, 4 + 8 + 1);
+    expect_bad_structure(b);
+}
+
+static void node_name_without_nul(void **state)
+{
+    (void)state;
+    fdtb_t *b = fresh();
+    tok(b, TOK_BEGIN);
+    memcpy(b->st + b->st_len, "abcdefgh", 8); // runs to the end of the block, no NUL
+    b->st_len += 8;
+    expect_bad_structure(b);
+}
+
+static void prop_name_offset_outside_strings(void **state)
+{
+    (void)state;
+    static const uint32_t offs[] = {0x100, 0x7fffffff, 0xffffffff};
+    for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+        fdtb_t *b = fresh();
+        begin(b, "");
+        uint32_t at = prop_str(b, "compatible", "keel,built");
+        end(b);
+        tok(b, TOK_END);
+        put32(b->st + at + 8, offs[i]);
+        expect_bad_structure(b);
+    }
+}
+
+static void prop_name_without_nul(void **state)
+{
+    (void)state;
+    fdtb_t *b = good_blob();
+    // "status" is the last name; dropping the block's final byte leaves it unterminated.
+    set_hdr(b, H_SIZE_STRINGS, get32(b->blob + H_SIZE_STRINGS) - 1);
+    assert_int_equal(init_built(b), FDT_ERR_BADSTRUCTURE);
+    free(b);
+}
+
+static void unknown_token(void **state)
+{
+    (void)state;
+    fdtb_t *b = fresh();
+    begin(b, "");
+    tok(b, 7);
+    end(b);
+    tok(b, TOK_END);
+    expect_bad_structure(b);
+}
+
+static void unbalanced_end_node(void **state)
+{
+    (void)state;
+    fdtb_t *b = fresh();
+    good_body(b);
+    end(b);
+    tok(b, TOK_END);
+    expect_bad_structure(b);
+}
+
+static void end_inside_node(void **state)
+{
+    (void)state;
+    fdtb_t *b = fresh();
+    begin(b, "");
+    begin(b, "child");
+    end(b);
+    tok(b, TOK_END);
+    expect_bad_structure(b);
+}
+
+static void missing_fdt_end(void **state)
+{
+    (void)state;
+    fdtb_t *b = fresh();
+    good_body(b);
+    expect_bad_structure(b);
+}
+
+static void two_roots(void **state)
+{
+    (void)state;
+    fdtb_t *b = fresh();
+    good_body(b);
+    good_body(b);
+    tok(b, TOK_END);
+    expect_bad_structure(b);
+}
+
+static void prop_outside_root(void **state)
+{
+    (void)state;
+    fdtb_t *b = fresh();
+    prop_str(b, "stray", "x");
+    good_body(b);
+    tok(b, TOK_END);
+    expect_bad_structure(b);
+}
+
+static void nop_before_root(void **state)
+{
+    (void)state;
+    fdtb_t *b = fresh();
+    tok(b, TOK_NOP); // the root must be at offset 0: node offsets promise it
+    good_body(b);
+    tok(b, TOK_END);
+    expect_bad_structure(b);
+}
+
+static void prop_after_subnode(void **state)
+{
+    (void)state;
+    fdtb_t *b = fresh();
+    begin(b, "");
+    begin(b, "child");
+    end(b);
+    prop_str(b, "late", "x");
+    end(b);
+    tok(b, TOK_END);
+    expect_bad_structure(b);
+}
+
+static void nest(fdtb_t *b, int levels)
+{
+    for (int i = 0; i < levels; i++)
+        begin(b, i == 0 ? "" : "n");
+    prop_str(b, "reg", "");
+    for (int i = 0; i < levels; i++)
+        end(b);
+    tok(b, TOK_END);
+    finish(b);
+}
+
+static void nesting_depth_limit(void **state)
+{
+    (void)state;
+    fdtb_t *b = fresh();
+    nest(b, FDT_MAX_DEPTH);
+    uint8_t *copy = test_dup_exact(b->blob, b->len);
+    fdt_t f;
+    assert_int_equal(fdt_init(&f, copy, b->len), FDT_OK);
+    // The deepest node still has a parent chain that fits the walker's array.
+    int deepest = 0, depth = 0;
+    for (int n = fdt_next_node(&f, -1, &depth); n >= 0; n = fdt_next_node(&f, n, &depth))
+        deepest = n;
+    assert_true(fdt_parent(&f, deepest) > 0);
+    free(copy);
+    free(b);
+
+    b = fresh();
+    nest(b, FDT_MAX_DEPTH + 1);
+    assert_int_equal(init_built(b), FDT_ERR_BADSTRUCTURE);
+    free(b);
+}
+
+/* --- values and offsets after a good init --------------------------------------------------- */
+
+static void unterminated_values(void **state)
+{
+    (void)state;
+    fdtb_t *b = fresh();
+    begin(b, "");
+    prop(b, "compatible", "keel,built", 10); // no NUL: the last entry cannot be confirmed
+    begin(b, "chosen");
+    prop(b, "stdout-path", "/chosen", 7);
+    end(b);
+    begin(b, "memory@0");
+    prop(b, "device_type", "memory", 6);
+    prop(b, "reg", "\0\0\0\0\0\0\0\0\0\0\0\1", 12);
+    end(b);
+    end(b);
+    tok(b, TOK_END);
+    finish(b);
+    uint8_t *copy = test_dup_exact(b->blob, b->len);
+    fdt_t f;
+    fdt_region_t r[1];
+    assert_int_equal(fdt_init(&f, copy, b->len), FDT_OK);
+    assert_false(fdt_node_is_compatible(&f, 0, "keel,built"));
+    assert_int_equal(fdt_stdout_node(&f), FDT_ERR_BADVALUE);
+    assert_int_equal(fdt_memory(&f, r, 1), FDT_ERR_NOTFOUND); // "memory" without NUL
+    free(copy);
+    free(b);
+}
+
+static void bad_node_offsets(void **state)
+{
+    (void)state;
+    fdtb_t *b = good_blob();
+    uint8_t *copy = test_dup_exact(b->blob, b->len);
+    fdt_t f;
+    assert_int_equal(fdt_init(&f, copy, b->len), FDT_OK);
+    static const int offs[] = {-1, -4, 1, 2, 8, 12, 0x7ffffffc, 0x7fffffff};
+    for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+        int off = offs[i];
+        uint64_t a, s;
+        uint32_t v, len;
+        assert_null(fdt_getprop(&f, off, "compatible", &len));
+        assert_null(fdt_get_name(&f, off, &len));
+        assert_true(fdt_getprop_u32(&f, off, "x", &v) < 0);
+        assert_true(fdt_reg(&f, off, 0, &a, &s) < 0);
+        assert_true(fdt_interrupt(&f, off, 0, &v) < 0);
+        assert_true(fdt_parent(&f, off) < 0);
+        assert_false(fdt_node_is_compatible(&f, off, "keel,built"));
+        if (off >= 0)
+            assert_true(fdt_next_node(&f, off, NULL) < 0);
+    }
+    free(copy);
+    free(b);
+}
+
+static void calls_after_failed_init(void **state)
+{
+    (void)state;
+    fdtb_t *b = good_blob();
+    b->blob[0] = 0;
+    fdt_t f;
+    fdt_region_t r[1];
+    uint64_t a, s;
+    assert_int_equal(fdt_init(&f, b->blob, b->len), FDT_ERR_BADMAGIC);
+    assert_int_equal(fdt_totalsize(&f), 0);
+    assert_true(fdt_path_offset(&f, "/") < 0);
+    assert_true(fdt_next_node(&f, -1, NULL) < 0);
+    assert_true(fdt_memory(&f, r, 1) < 0);
+    assert_true(fdt_memreserve(&f, r, 1) < 0);
+    assert_true(fdt_stdout_node(&f) < 0);
+    assert_true(fdt_reg(&f, 0, 0, &a, &s) < 0);
+    assert_int_equal(fdt_init(&f, NULL, 100), FDT_ERR_TRUNCATED);
+    free(b);
+}
+
+static void error_messages(void **state)
+{
+    (void)state;
+    for (int e = FDT_ERR_NOSPACE; e <= FDT_OK; e++) {
+        const char *m = fdt_strerror(e);
+        assert_true(strlen(m) > 6);
+        assert_null(strstr(m, "unknown"));
+        for (int o = e + 1; o <= FDT_OK; o++)
+            assert_string_not_equal(m, fdt_strerror(o));
+    }
+    assert_non_null(strstr(fdt_strerror(-99), "unknown"));
+}
+
+/* --- random corruption --------------------------------------------------------------------- */
+
+static void assert_inside(const fdt_t *f, const void *p, uint32_t len)
+{
+    const uint8_t *q = p;
+    if (q == NULL)
+        return;
+    assert_true(q >= f->blob && q <= f->blob + f->size && len <= (size_t)(f->blob + f->size - q));
+}
+
+// Runs every query on a blob that fdt_init() accepted; only ASan and the bounds are judged.
+static void exercise(const fdt_t *f)
+{
+    static const char *const paths[] = {"/", "/chosen", "serial0", "/soc/serial", "/memory",
+                                        "/bus/dev", "serial1", "bus/shifted/leaf"};
+    fdt_region_t r[8];
+    uint32_t len, v;
+    uint64_t a, s;
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+        (void)fdt_path_offset(f, paths[i]);
+    (void)fdt_memory(f, r, 8);
+    (void)fdt_memreserve(f, r, 8);
+    (void)fdt_stdout_node(f);
+    (void)fdt_node_by_phandle(f, 1);
+    (void)fdt_next_compatible(f, -1, "arm,pl011");
+    int depth = 0, budget = 10000;
+    for (int n = fdt_next_node(f, -1, &depth); n >= 0 && budget-- > 0;
+         n = fdt_next_node(f, n, &depth)) {
+        const void *p = fdt_get_name(f, n, &len);
+        assert_inside(f, p, len);
+        p = fdt_getprop(f, n, "compatible", &len);
+        assert_inside(f, p, len);
+        p = fdt_getprop(f, n, "reg", &len);
+        assert_inside(f, p, len);
+        (void)fdt_getprop_u32(f, n, "#address-cells", &v);
+        (void)fdt_reg(f, n, 0, &a, &s);
+        (void)fdt_reg_raw(f, n, 1, &a, &s);
+        (void)fdt_interrupt(f, n, 0, &v);
+        (void)fdt_parent(f, n);
+        (void)fdt_node_is_compatible(f, n, "arm,gic-400");
+    }
+    assert_true(budget > 0);
+}
+
+static unsigned fuzz_file(const char *name, uint32_t seed, unsigned rounds)
+{
+    size_t len;
+    unsigned accepted = 0;
+    uint8_t *orig = test_load_file(test_dtb_path(name), &len);
+    assert_non_null(orig);
+    for (unsigned i = 0; i < rounds; i++) {
+        uint8_t *blob = test_dup_exact(orig, len);
+        unsigned flips = 1 + test_rand(&seed) % 3;
+        for (unsigned k = 0; k < flips; k++) {
+            size_t at = test_rand(&seed) % len;
+            // Small values in cells and lengths hit the interesting boundaries more often.
+            blob[at] = (test_rand(&seed) & 1) ? (uint8_t)test_rand(&seed) : blob[at] ^ 0x01;
+        }
+        fdt_t f;
+        if (fdt_init(&f, blob, len) == FDT_OK) {
+            accepted++;
+            exercise(&f);
+        }
+        free(blob);
+    }
+    free(orig);
+    return accepted;
+}
+
+static void random_corruption(void **state)
+{
+    (void)state;
+    // Many mutants must still parse, or the queries after init would go untested.
+    assert_true(fuzz_file("tree.dtb", 0x1234567u, 4000) > 1000);
+    assert_true(fuzz_file("rpi4.dtb", 0x89abcdefu, 4000) > 1000);
+    assert_true(fuzz_file("qemu-virt.dtb", 0x2468aceu, 4000) > 1000);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(built_tree_is_valid),
+        cmocka_unit_test(version16_without_struct_size),
+        cmocka_unit_test(nops_are_skipped),
+        cmocka_unit_test(bad_magic),
+        cmocka_unit_test(bad_version),
+        cmocka_unit_test(truncated_at_every_length),
+        cmocka_unit_test(totalsize_inconsistent),
+        cmocka_unit_test(corrupted_offsets),
+        cmocka_unit_test(memreserve_without_terminator),
+        cmocka_unit_test(prop_len_past_block),
+        cmocka_unit_test(prop_len_one_past_end),
+        cmocka_unit_test(node_name_without_nul),
+        cmocka_unit_test(prop_name_offset_outside_strings),
+        cmocka_unit_test(prop_name_without_nul),
+        cmocka_unit_test(unknown_token),
+        cmocka_unit_test(unbalanced_end_node),
+        cmocka_unit_test(end_inside_node),
+        cmocka_unit_test(missing_fdt_end),
+        cmocka_unit_test(two_roots),
+        cmocka_unit_test(prop_outside_root),
+        cmocka_unit_test(nop_before_root),
+        cmocka_unit_test(prop_after_subnode),
+        cmocka_unit_test(nesting_depth_limit),
+        cmocka_unit_test(unterminated_values),
+        cmocka_unit_test(bad_node_offsets),
+        cmocka_unit_test(calls_after_failed_init),
+        cmocka_unit_test(error_messages),
+        cmocka_unit_test(random_corruption),
+    };
+    return cmocka_run_group_tests_name("fdt_malformed", tests, NULL, NULL);
+}
