@@ -4,6 +4,8 @@
 #include <keel/cdt.h>
 #include <keel/delete.h>
 #include <keel/invoke.h>
+#include <keel/ipc.h>
+#include <keel/notification.h>
 #include <keel/kernel.h>
 #include <keel/lookup.h>
 #include <keel/printk.h>
@@ -12,8 +14,6 @@
 #include <keel/syscall.h>
 #include <keel/thread.h>
 
-#define FAULT_CAP 1
-#define FAULT_UNKNOWN_SYSCALL 2
 #define IPCBUF_CAPS 122
 #define IPCBUF_MSG 1
 
@@ -43,9 +43,14 @@ void inv_result(invocation_t *inv, unsigned i, uint64_t v)
 
 static void cap_fault(tcb_t *t, uint64_t cptr, bool in_recv, const lookup_fault_t *lf)
 {
-    uint64_t w[7] = { t->restart_pc, cptr, in_recv };
-    unsigned n = 3 + lookup_fault_words(lf, &w[3]);
-    thread_fault(t, FAULT_CAP, w, n);
+    t->fault_type = FAULT_CAP;
+    t->fault_w[0] = cptr;
+    t->fault_w[1] = in_recv;
+    t->fault_w[2] = lf->type;
+    t->fault_w[3] = lf->bits_left;
+    t->fault_w[4] = lf->a;
+    t->fault_w[5] = lf->b;
+    thread_fault(t);
 }
 
 /* Writes the reply of a Call to a kernel object (§6.2): x0 = 0, x1 = tag, then MRs. */
@@ -138,19 +143,31 @@ static void handle_send(tcb_t *t, bool blocking, bool is_call)
         }
     }
     cap_type_t type = cap_type(inv.cap);
-    if (type == CAP_ENDPOINT || type == CAP_NOTIFICATION || type == CAP_REPLY) {
-        if (type != CAP_REPLY && !(cap_rights(inv.cap) & RIGHT_WRITE)) {
-            if (is_call) {
-                reply_to_call(&inv, err_cap(0));
-            }
-            return;
+    if ((type == CAP_ENDPOINT || type == CAP_NOTIFICATION) && !(cap_rights(inv.cap) & RIGHT_WRITE)) {
+        if (is_call) {
+            reply_to_call(&inv, err_cap(0));
         }
-        kprintf("Keel: IPC on endpoints, notifications and replies is not available yet "
-                "(thread '%s' stopped)\n", t->name);
-        sched_dequeue(t);
-        thread_set_state(t, TS_INACTIVE);
         return;
     }
+    switch (type) {
+    case CAP_ENDPOINT:
+        ipc_send(t, inv.cap, blocking, is_call, false);
+        return;
+    case CAP_NOTIFICATION:
+        notification_signal(obj_ptr(cap_paddr(inv.cap)), cap_badge(inv.cap));
+        break;
+    case CAP_REPLY:
+        ipc_reply(t, inv.slot);
+        break;
+    default:
+        goto object;
+    }
+    if (is_call) {
+        t->ctx.x[0] = 0;
+        t->ctx.x[1] = 0;
+    }
+    return;
+object:
     /* As in seL4 the invoker is in Restart while the operation runs: a preempted operation
      * re-issues the call, and a thread that suspends itself resumes at its svc. */
     thread_set_state(t, TS_RESTART);
@@ -168,16 +185,35 @@ static void handle_send(tcb_t *t, bool blocking, bool is_call)
 
 static void unknown_syscall(tcb_t *t, int64_t number)
 {
-    uint64_t w[13];
-    for (unsigned i = 0; i < 8; i++) {
-        w[i] = t->ctx.x[i];
+    t->fault_type = FAULT_UNKNOWN_SYSCALL;
+    t->fault_w[0] = (uint64_t)number;
+    thread_fault(t);
+}
+
+/* Recv/NBRecv and the receive half of ReplyRecv (§2.3, §10.2 for the cap faults). */
+static void handle_recv(tcb_t *t, bool blocking)
+{
+    uint64_t cptr = t->ctx.x[0];
+    cte_t *slot;
+    lookup_fault_t lf;
+    if (!lookup_cap_slot(t, cptr, &slot, &lf)) {
+        cap_fault(t, cptr, true, &lf);
+        return;
     }
-    w[8] = t->restart_pc;
-    w[9] = t->ctx.sp;
-    w[10] = t->ctx.pc;
-    w[11] = t->ctx.spsr;
-    w[12] = (uint64_t)number;
-    thread_fault(t, FAULT_UNKNOWN_SYSCALL, w, 13);
+    cap_t c = slot->cap;
+    lookup_fault_t missing = { LF_MISSING_CAPABILITY, 0, 0, 0 };
+    if (cap_type(c) == CAP_ENDPOINT && (cap_rights(c) & RIGHT_READ)) {
+        ipc_receive(t, c, blocking);
+        return;
+    }
+    if (cap_type(c) == CAP_NOTIFICATION && (cap_rights(c) & RIGHT_READ)) {
+        notification_t *n = obj_ptr(cap_paddr(c));
+        if (n->bound_tcb == NULL || n->bound_tcb == t) {
+            notification_receive(t, c, blocking);
+            return;
+        }
+    }
+    cap_fault(t, cptr, true, &missing);
 }
 
 static void debug_name_thread(tcb_t *t)
@@ -225,13 +261,17 @@ void syscall_handle(user_context_t *ctx)
         sched_reschedule_required();
         return;
     case SYS_RECV:
+        handle_recv(t, true);
+        return;
     case SYS_NB_RECV:
+        handle_recv(t, false);
+        return;
     case SYS_REPLY:
+        ipc_reply(t, &t->slots[TCB_SLOT_CALLER]);
+        return;
     case SYS_REPLY_RECV:
-        kprintf("Keel: receive and reply system calls are not available yet "
-                "(thread '%s' stopped)\n", t->name);
-        sched_dequeue(t);
-        thread_set_state(t, TS_INACTIVE);
+        ipc_reply(t, &t->slots[TCB_SLOT_CALLER]);
+        handle_recv(t, true);
         return;
     case SYS_DEBUG_PUT_CHAR:
         arch_console_putc((char)(ctx->x[0] & 0xff));

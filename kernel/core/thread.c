@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Per-thread helpers: where its IPC buffer is, and what a fault does to it.
 #include <keel/config.h>
+#include <keel/ipc.h>
 #include <keel/lookup.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
@@ -29,42 +30,34 @@ uint64_t thread_sanitise_spsr(uint64_t requested)
     return (requested & 0xf0000000UL) | (KEEL_DEBUG_BUILD ? SPSR_EL0T_DEBUG : SPSR_EL0T_RELEASE);
 }
 
-static const char *fault_name(unsigned type)
+static const char *fault_name(uint64_t type)
 {
     switch (type) {
-    case 1: return "capability fault";
-    case 2: return "unknown system call";
-    case 3: return "user exception";
-    case 5: return "VM fault";
+    case FAULT_CAP: return "capability fault";
+    case FAULT_UNKNOWN_SYSCALL: return "unknown system call";
+    case FAULT_USER_EXCEPTION: return "user exception";
+    case FAULT_VM: return "VM fault";
     default: return "fault";
     }
 }
 
-void thread_fault(tcb_t *t, unsigned fault_type, const uint64_t *words, unsigned n)
+void thread_fault(tcb_t *t)
 {
     /* Delivery needs an endpoint cap with Write and Grant or GrantReply (§10.2). */
     cte_t *slot;
     lookup_fault_t lf;
-    bool have_handler = false;
     if (lookup_cap_slot(t, t->fault_ep, &slot, &lf)) {
         cap_t ep = slot->cap;
-        have_handler = cap_type(ep) == CAP_ENDPOINT && (cap_rights(ep) & RIGHT_WRITE) &&
-                       (cap_rights(ep) & (RIGHT_GRANT | RIGHT_GRANT_REPLY));
+        if (cap_type(ep) == CAP_ENDPOINT && (cap_rights(ep) & RIGHT_WRITE) &&
+            (cap_rights(ep) & (RIGHT_GRANT | RIGHT_GRANT_REPLY))) {
+            ipc_send(t, ep, true, true, true);
+            return;
+        }
     }
-    kprintf("Keel: %s in thread '%s' at pc %lx", fault_name(fault_type), t->name,
-            t->restart_pc);
-    for (unsigned i = 0; i < n; i++) {
-        kprintf(i == 0 ? " [%lx" : " %lx", words[i]);
-    }
-    kprintf("%s\n", n > 0 ? "]" : "");
-    if (have_handler) {
-        /* Fault IPC arrives with the IPC issue; until then the thread is stopped visibly. */
-        kprintf("Keel: fault delivery to endpoint %lx is not available yet; thread stopped\n",
-                t->fault_ep);
-    } else {
-        kprintf("Keel: no fault handler (fault endpoint cptr %lx); thread '%s' is now inactive\n",
-                t->fault_ep, t->name);
-    }
+    kprintf("Keel: %s in thread '%s' at pc %lx [%lx %lx %lx]; no fault handler (cptr %lx): "
+            "thread is now inactive\n", fault_name(t->fault_type), t->name, t->restart_pc,
+            t->fault_w[0], t->fault_w[1], t->fault_w[2], t->fault_ep);
+    t->fault_type = FAULT_NONE;
     sched_dequeue(t);
     thread_set_state(t, TS_INACTIVE);
 }

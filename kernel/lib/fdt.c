@@ -457,7 +457,7 @@ int fdt_parent(const fdt_t *f, int node)
 // A path component without "@unit" also matches a node name that has one.
 static bool name_matches(const char *name, uint32_t nlen, const char *comp, size_t clen)
 {
-    return (nlen == clen || (nlen > clen && name[clen] == '@')) && mem_eq(name, comp, clen);
+    return (nlen >= clen) && mem_eq(name, comp, clen);
 }
 
 static int find_child(const fdt_t *f, int parent, const char *comp, size_t clen)
@@ -506,7 +506,7 @@ int fdt_path_offset_len(const fdt_t *f, const char *path, size_t len)
     if (target == NULL)
         return FDT_ERR_NOTFOUND;
     // Only absolute alias targets: following one alias to another could loop forever.
-    if (!bounded_len(target, vlen, &tlen) || tlen == 0)
+    if (!bounded_len(target, vlen, &tlen) || tlen == 0 || target[0] != '/')
         return FDT_ERR_BADVALUE;
     int node = walk_path(f, root, (const char *)target, tlen);
     return node < 0 ? node : walk_path(f, node, path + alen, len - alen);

@@ -2,7 +2,9 @@
 // Object lifecycle: creation from untyped memory and finalisation on last-cap deletion.
 #include <arch/fpu.h>
 #include <arch/machine.h>
+#include <keel/cdt.h>
 #include <keel/config.h>
+#include <keel/delete.h>
 #include <keel/irq.h>
 #include <keel/objects.h>
 #include <keel/sched.h>
@@ -152,9 +154,18 @@ void ipc_cancel(tcb_t *t)
         }
         break;
     }
-    case TS_BLOCKED_ON_REPLY:
+    case TS_BLOCKED_ON_REPLY: {
         /* The server's reply cap to t goes away: t can no longer be answered. */
+        cte_t *master = &t->slots[TCB_SLOT_REPLY];
+        cte_t *child = cdt_next(master);
+        if (cap_type(master->cap) == CAP_REPLY && child != NULL &&
+            cap_type(child->cap) == CAP_REPLY && !cap_reply_is_master(child->cap) &&
+            cap_paddr(child->cap) == obj_paddr(t)) {
+            cte_delete_one(child);
+        }
+        t->fault_type = 0;
         break;
+    }
     default:
         break;
     }

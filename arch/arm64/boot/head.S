@@ -3,9 +3,10 @@
 #include <arch/memlayout.h>
 #include <arch/pte.h>
 
-/* SCTLR_EL1: RES1 bits of ARMv8.0, then M C SA SA0 I UCT nTWI nTWE UCI (EL0 cache ops, ABI). */
+/* SCTLR_EL1: RES1 bits of ARMv8.0, then M C SA I UCT nTWI nTWE UCI (EL0 cache ops, ABI).
+ * SA0 stays clear: seL4 does not check EL0 stack alignment (ABI §13.14). */
 #define SCTLR_RES1   0x30d00800
-#define SCTLR_MMU_ON (SCTLR_RES1 | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 12) | \
+#define SCTLR_MMU_ON (SCTLR_RES1 | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 12) | \
                       (1 << 15) | (1 << 16) | (1 << 18) | (1 << 26))
 /* TCR_EL1: 48-bit halves, 4 KiB granules, inner-shareable write-back walks, 16-bit ASIDs. */
 #define TCR_VALUE    ((16 << 0) | (1 << 8) | (1 << 10) | (3 << 12) | (0 << 14) | \
@@ -26,8 +27,11 @@ _head:
     .long   0                           // res5
 
 primary_entry:
+    msr     daifset, #0xf               // whatever the loader left, nothing may interrupt us
     mov     x19, x0                     // DTB physical address from the loader
     adrp    x20, _head                  // physical load address (MMU is off)
+    tst     x20, #(BLOCK_2M - 1)
+    b.ne    park                        // the early map uses 2 MiB blocks: must be aligned
     mrs     x21, CurrentEL
     ubfx    x21, x21, #2, #2            // the EL we were entered at, reported by boot_main
     cmp     x21, #2
@@ -108,6 +112,22 @@ at_el1:
     add     x6, x6, x8
     str     x6, [x1, x3, lsl #3]
 4:
+    // Written with the MMU off: drop any stale cache lines before caches see these addresses.
+    adrp    x0, __bss_start
+    add     x0, x0, :lo12:__bss_start
+    adrp    x1, __bss_end
+    add     x1, x1, :lo12:__bss_end
+    mrs     x2, ctr_el0
+    ubfx    x2, x2, #16, #4             // DminLine: log2 of words per line
+    mov     x3, #4
+    lsl     x3, x3, x2
+    sub     x4, x3, #1
+    bic     x0, x0, x4
+5:  dc      ivac, x0
+    add     x0, x0, x3
+    cmp     x0, x1
+    b.lo    5b
+    dsb     sy
     ldr     x0, =MAIR_VALUE
     msr     mair_el1, x0
     ldr     x0, =TCR_VALUE

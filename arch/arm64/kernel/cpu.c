@@ -16,6 +16,8 @@ void arch_cpu_init(void)
     sysreg_write(pmccfiltr_el0, 0);
     sysreg_write(pmcntenset_el0, 1UL << 31);
     sysreg_write(pmuserenr_el0, 1);                                  /* EN */
+#else
+    sysreg_write(pmuserenr_el0, 0);   /* PMU registers trap at EL0 whatever firmware left */
 #endif
     isb();
 }

@@ -90,7 +90,8 @@ typedef struct tcb {
     bool blocking_is_call;
     uint64_t ipc_buffer;          /* user address, 0 = none */
     uint64_t fault_ep;            /* CPtr looked up at fault time */
-    uint64_t fault[4];            /* pending fault description */
+    uint64_t fault_type;          /* pending fault (seL4_Fault_* label), 0 = none */
+    uint64_t fault_w[6];          /* its details, composed into a message at delivery */
     struct notification *bound_notification;
     /* Queues: ready queue and endpoint/notification waiters. */
     struct tcb *sched_next, *sched_prev;

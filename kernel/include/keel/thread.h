@@ -6,7 +6,8 @@
 
 /* The thread's IPC buffer through its buffer frame cap (ABI §5.2), NULL if it has none. */
 uint64_t *thread_ipc_buffer(const tcb_t *t, bool writing);
-/* Raises a fault on t: delivered to its fault endpoint, or t stops (double fault). */
-void thread_fault(tcb_t *t, unsigned fault_type, const uint64_t *words, unsigned n);
+/* Raises the fault recorded in t->fault_type/fault_w: a Call on t's fault endpoint, or, with
+ * no usable handler, t stops (double fault, §10.2). */
+void thread_fault(tcb_t *t);
 /* User PSTATE for a thread (§12.4), keeping only NZCV from `requested`. */
 uint64_t thread_sanitise_spsr(uint64_t requested);
