@@ -103,11 +103,15 @@ static syserr_t decode_object(invocation_t *inv)
     case CAP_IRQ_CONTROL: return decode_irq_control(inv);
     case CAP_IRQ_HANDLER: return decode_irq_handler(inv);
     case CAP_DOMAIN: return decode_domain(inv);
+    case CAP_VSPACE: return decode_vspace(inv);
+    case CAP_PAGE_TABLE: return decode_page_table(inv);
+    case CAP_FRAME: return decode_frame(inv);
+    case CAP_ASID_CONTROL: return decode_asid_control(inv);
+    case CAP_ASID_POOL: return decode_asid_pool(inv);
     case CAP_NULL:
     case CAP_ZOMBIE:
         return err_cap(0);
     default:
-        /* Frames, tables and ASID objects arrive with the virtual-memory issue. */
         return err_code(ERR_ILLEGAL_OPERATION);
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Delete and revoke: final caps finalise their object; CNodes and TCBs die through zombies.
 #include <arch/sysreg.h>
+#include <arch/vm.h>
 #include <keel/cdt.h>
 #include <keel/delete.h>
 #include <keel/objects.h>
@@ -45,6 +46,9 @@ void cte_delete_one(cte_t *slot)
 {
     if (cap_is_null(slot->cap)) {
         return;
+    }
+    if (cap_type(slot->cap) == CAP_FRAME) {
+        vm_frame_unmap(slot->cap);   /* every mapped frame cap, final or not (§13.9) */
     }
     if (cdt_is_final(slot)) {
         object_finalise(slot->cap);

@@ -457,7 +457,7 @@ int fdt_parent(const fdt_t *f, int node)
 // A path component without "@unit" also matches a node name that has one.
 static bool name_matches(const char *name, uint32_t nlen, const char *comp, size_t clen)
 {
-    return (nlen >= clen) && mem_eq(name, comp, clen);
+    return (nlen == clen || (nlen > clen && name[clen] == '@')) && mem_eq(name, comp, clen);
 }
 
 static int find_child(const fdt_t *f, int parent, const char *comp, size_t clen)

@@ -2,6 +2,7 @@
 // Object lifecycle: creation from untyped memory and finalisation on last-cap deletion.
 #include <arch/fpu.h>
 #include <arch/machine.h>
+#include <arch/vm.h>
 #include <keel/cdt.h>
 #include <keel/config.h>
 #include <keel/delete.h>
@@ -209,6 +210,11 @@ void object_finalise(cap_t c)
     }
     case CAP_IRQ_HANDLER:
         irq_handler_deleted(cap_irq(c));
+        break;
+    case CAP_PAGE_TABLE:
+    case CAP_VSPACE:
+    case CAP_ASID_POOL:
+        vm_finalise(c);
         break;
     default:
         break;

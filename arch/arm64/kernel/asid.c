@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The ASID table: which pool covers which ASIDs, and which VSpace holds each ASID.
 #include <arch/asid.h>
+#include <arch/sysreg.h>
 #include <keel/object.h>
+#include <keel/string.h>
 
 typedef struct {
     uint64_t vspace[ASIDS_PER_POOL];    /* VSpace paddr per ASID, 0 = free */
@@ -21,4 +23,75 @@ uint64_t arch_asid_vspace(uint16_t asid)
 {
     asid_pool_t *p = pools[(asid / ASIDS_PER_POOL) % ASID_POOLS];
     return p != NULL ? p->vspace[asid % ASIDS_PER_POOL] : 0;
+}
+
+int arch_asid_free_pool(void)
+{
+    for (unsigned i = 0; i < ASID_POOLS; i++) {
+        if (pools[i] == NULL) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+void arch_asid_pool_register(unsigned pool, uint64_t pool_pa)
+{
+    pools[pool] = obj_ptr(pool_pa);
+    memset(pools[pool], 0, sizeof(asid_pool_t));
+}
+
+uint64_t arch_asid_pool_at(unsigned pool)
+{
+    return pool < ASID_POOLS && pools[pool] != NULL ? obj_paddr(pools[pool]) : 0;
+}
+
+void arch_asid_pool_remove(unsigned pool)
+{
+    if (pool >= ASID_POOLS || pools[pool] == NULL) {
+        return;
+    }
+    for (unsigned i = 0; i < ASIDS_PER_POOL; i++) {
+        if (pools[pool]->vspace[i] != 0) {
+            arch_tlb_flush_asid((uint16_t)(pool * ASIDS_PER_POOL + i));
+        }
+    }
+    pools[pool] = NULL;
+}
+
+int arch_asid_alloc(unsigned pool)
+{
+    asid_pool_t *p = pools[pool];
+    for (unsigned i = 0; i < ASIDS_PER_POOL; i++) {
+        unsigned asid = pool * ASIDS_PER_POOL + i;
+        if (asid != 0 && p->vspace[i] == 0) {
+            return (int)asid;
+        }
+    }
+    return -1;
+}
+
+void arch_asid_set(uint16_t asid, uint64_t vspace_pa)
+{
+    asid_pool_t *p = pools[(asid / ASIDS_PER_POOL) % ASID_POOLS];
+    if (p != NULL) {
+        p->vspace[asid % ASIDS_PER_POOL] = vspace_pa;
+    }
+}
+
+void arch_tlb_flush_asid(uint16_t asid)
+{
+    dsb_ishst();
+    __asm__ volatile("tlbi aside1is, %0" : : "r"((uint64_t)asid << 48) : "memory");
+    dsb_ish();
+    isb();
+}
+
+void arch_tlb_flush_page(uint16_t asid, uint64_t vaddr)
+{
+    dsb_ishst();
+    __asm__ volatile("tlbi vae1is, %0" : : "r"(((uint64_t)asid << 48) | ((vaddr >> 12) &
+                     0xfffffffffffUL)) : "memory");
+    dsb_ish();
+    isb();
 }

@@ -35,6 +35,11 @@ syserr_t decode_tcb(invocation_t *inv);
 syserr_t decode_irq_control(invocation_t *inv);
 syserr_t decode_irq_handler(invocation_t *inv);
 syserr_t decode_domain(invocation_t *inv);
+syserr_t decode_vspace(invocation_t *inv);
+syserr_t decode_page_table(invocation_t *inv);
+syserr_t decode_frame(invocation_t *inv);
+syserr_t decode_asid_control(invocation_t *inv);
+syserr_t decode_asid_pool(invocation_t *inv);
 
 /* Invocation labels (ABI §8.1). */
 enum {

@@ -2,6 +2,7 @@
 // ASID pools: 128 pools of 512 ASIDs, each entry naming the VSpace that owns the ASID.
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define ASID_POOLS      128
@@ -11,3 +12,14 @@
 void arch_asid_pool_init(uint64_t pool_pa, uint64_t vspace_pa);
 /* The VSpace physical address owning asid, 0 if none. */
 uint64_t arch_asid_vspace(uint16_t asid);
+/* Pool registry: index of the lowest free pool (-1 if all used), register, look up, remove. */
+int arch_asid_free_pool(void);
+void arch_asid_pool_register(unsigned pool, uint64_t pool_pa);
+uint64_t arch_asid_pool_at(unsigned pool);
+void arch_asid_pool_remove(unsigned pool);
+/* Lowest free ASID in a pool (never 0), or -1. */
+int arch_asid_alloc(unsigned pool);
+void arch_asid_set(uint16_t asid, uint64_t vspace_pa);
+/* Drops every TLB entry tagged with asid. */
+void arch_tlb_flush_asid(uint16_t asid);
+void arch_tlb_flush_page(uint16_t asid, uint64_t vaddr);
