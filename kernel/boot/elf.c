@@ -155,7 +155,7 @@ int elf_parse(elf_image_t *img, const void *data, size_t size, uint64_t user_top
     t.entry = le(d + E_ENTRY, 8);
     t.phoff = le(d + E_PHOFF, 8);
     t.phnum = (unsigned)le(d + E_PHNUM, 2);
-    if (t.phnum > ELF_MAX_PHNUM + 1)
+    if (t.phnum > ELF_MAX_PHNUM)
         return ELF_ERR_TOOMANYPHDRS;
     if (t.phoff > size || (uint64_t)t.phnum * PHDR_SIZE > size - t.phoff)
         return ELF_ERR_PHDRSOUTSIDE;

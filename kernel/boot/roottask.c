@@ -201,6 +201,8 @@ tcb_t *roottask_create(const void *elf, size_t elf_size, const void *dtb, size_t
     boot_cspace_copy(&cs, SLOT_INIT_VSPACE, &t->slots[TCB_SLOT_VSPACE]);
     boot_cspace_copy(&cs, SLOT_INIT_IPC_BUFFER, &t->slots[TCB_SLOT_BUFFER]);
     t->slots[TCB_SLOT_REPLY].cap = cap_reply(tcb_pa, true, true);
+    t->slots[TCB_SLOT_REPLY].prev = 1;
+    t->slots[TCB_SLOT_REPLY].next = 1;
     t->state = TS_RUNNING;
 
     /* What is left of RAM, and all device space, goes to the root task as untypeds. */

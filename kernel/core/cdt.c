@@ -54,22 +54,10 @@ bool cdt_is_final(const cte_t *s)
     return n == NULL || !cap_same_object(s->cap, n->cap);
 }
 
-static void link_after(cte_t *src, cte_t *dest, cap_t cap, bool revocable, bool first_badged)
-{
-    cte_t *n = cdt_next(src);
-    dest->cap = cap;
-    dest->prev = (uint64_t)src | (revocable ? 1 : 0);
-    dest->next = (uint64_t)n | (first_badged ? 1 : 0);
-    if (n != NULL) {
-        set_prev(n, dest);
-    }
-    set_next(src, dest);
-}
-
 void cdt_insert_derived(cte_t *src, cte_t *dest, cap_t cap)
 {
     bool revocable = cdt_cap_revocable(cap, src->cap);
-    link_after(src, dest, cap, revocable, revocable);
+    cdt_link_after(src, dest, cap, revocable, revocable);
     /* A copied untyped must not be retyped through both caps: the source is marked full. */
     if (cap_type(src->cap) == CAP_UNTYPED && cap_type(cap) == CAP_UNTYPED) {
         src->cap = cap_untyped_set_used(src->cap, 1UL << cap_untyped_size_bits(src->cap));
@@ -78,7 +66,7 @@ void cdt_insert_derived(cte_t *src, cte_t *dest, cap_t cap)
 
 void cdt_insert_new(cte_t *untyped, cte_t *dest, cap_t cap)
 {
-    link_after(untyped, dest, cap, true, true);
+    cdt_link_after(untyped, dest, cap, true, true);
 }
 
 void cdt_move(cte_t *src, cte_t *dest, cap_t cap)

@@ -91,7 +91,7 @@ void sched_dequeue(tcb_t *t)
     }
 }
 
-static int highest_ready(void)
+int sched_highest_ready(void)
 {
     for (int w = NUM_PRIORITIES / 64 - 1; w >= 0; w--) {
         if (ready_bitmap[w] != 0) {
@@ -123,7 +123,7 @@ void sched_possible_switch_to(tcb_t *t)
 
 static tcb_t *choose_thread(void)
 {
-    int p = highest_ready();
+    int p = sched_highest_ready();
     if (p < 0) {
         return NULL;
     }
@@ -150,7 +150,7 @@ static void settle(void)
     tcb_t *next;
     if (action == ACT_SWITCH_TO) {
         tcb_t *c = candidate;
-        int best = highest_ready();
+        int best = sched_highest_ready();
         if (!was_runnable && best > c->priority) {
             sched_enqueue_head(c);
             next = choose_thread();

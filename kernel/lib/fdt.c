@@ -10,13 +10,7 @@
  * <= INT32_MAX), so no sum below can wrap.
  */
 
-enum {
-    TOK_BEGIN_NODE = 1,
-    TOK_END_NODE = 2,
-    TOK_PROP = 3,
-    TOK_NOP = 4,
-    TOK_END = 9,
-};
+enum { TOK_BEGIN_NODE = 1, TOK_END_NODE = 2, TOK_PROP = 3, TOK_NOP = 4, TOK_END = 9 };
 
 enum {
     HDR_TOTALSIZE = 4,
@@ -32,15 +26,9 @@ enum {
     RSV_ENTRY = 16,
 };
 
-enum {
-    GIC_SPI = 0,
-    GIC_PPI = 1,
-    GIC_SPI_BASE = 32,
-    GIC_PPI_BASE = 16,
-    GIC_NUM_SPI = 988, // INTIDs 1020..1023 are special
-    GIC_NUM_PPI = 16,
-    GIC_SPEC_CELLS = 3,
-};
+// GIC specifier <type number flags>: SPI n is INTID n + 32 (up to 1019), PPI n is n + 16.
+enum { GIC_SPI = 0, GIC_PPI = 1, GIC_SPEC_CELLS = 3 };
+enum { GIC_SPI_BASE = 32, GIC_NUM_SPI = 988, GIC_PPI_BASE = 16, GIC_NUM_PPI = 16 };
 
 static uint32_t be32(const uint8_t *p)
 {
@@ -195,14 +183,21 @@ static bool block_inside(uint32_t off, uint32_t size, uint32_t hdr_len, uint32_t
     return off >= hdr_len && (uint64_t)off + size <= total;
 }
 
-static int check_memreserve(const uint8_t *blob, uint32_t hdr_len, uint32_t total)
+// Walks the reservation map to its all-zero terminator; with out NULL it only checks the map.
+static int walk_memreserve(const uint8_t *blob, uint32_t total, fdt_region_t *out, unsigned max)
 {
-    uint32_t off = be32(blob + HDR_OFF_RSVMAP);
-    if (off < hdr_len || (off & 7) != 0)
-        return FDT_ERR_BADSTRUCTURE;
-    for (; off <= total && total - off >= RSV_ENTRY; off += RSV_ENTRY)
-        if (be64(blob + off) == 0 && be64(blob + off + 8) == 0)
-            return FDT_OK;
+    unsigned count = 0;
+    for (uint32_t off = be32(blob + HDR_OFF_RSVMAP); off <= total && total - off >= RSV_ENTRY;
+         off += RSV_ENTRY) {
+        fdt_region_t r = {be64(blob + off), be64(blob + off + 8)};
+        if (r.base == 0 && r.size == 0)
+            return (int)count;
+        if (out != NULL && count == max)
+            return FDT_ERR_NOSPACE;
+        if (out != NULL)
+            out[count] = r;
+        count++;
+    }
     return FDT_ERR_BADSTRUCTURE;
 }
 
@@ -245,9 +240,10 @@ int fdt_init(fdt_t *f, const void *blob, size_t max_size)
         !block_inside(t.off_strings, t.size_strings, hdr_len, t.size))
         return FDT_ERR_BADSTRUCTURE;
 
-    int err = check_memreserve(b, hdr_len, t.size);
-    if (err == FDT_OK)
-        err = check_structure(&t);
+    uint32_t rsvmap = be32(b + HDR_OFF_RSVMAP);
+    if (rsvmap < hdr_len || (rsvmap & 7) != 0 || walk_memreserve(b, t.size, NULL, 0) < 0)
+        return FDT_ERR_BADSTRUCTURE;
+    int err = check_structure(&t);
     if (err == FDT_OK)
         *f = t;
     return err;
@@ -255,26 +251,19 @@ int fdt_init(fdt_t *f, const void *blob, size_t max_size)
 
 const char *fdt_strerror(int err)
 {
-    switch (err) {
-    case FDT_OK:
-        return "success";
-    case FDT_ERR_BADMAGIC:
-        return "bad magic (not a device tree)";
-    case FDT_ERR_BADVERSION:
-        return "unsupported device-tree version (need 16 or 17)";
-    case FDT_ERR_TRUNCATED:
-        return "device tree truncated (shorter than its header says)";
-    case FDT_ERR_BADSTRUCTURE:
-        return "malformed device tree (bad header offsets or structure block)";
-    case FDT_ERR_NOTFOUND:
-        return "device-tree node or property not found";
-    case FDT_ERR_BADVALUE:
-        return "device-tree property malformed or out of range";
-    case FDT_ERR_NOSPACE:
-        return "more device-tree entries than the caller has room for";
-    default:
+    static const char *const msg[] = {
+        [-FDT_OK] = "success",
+        [-FDT_ERR_BADMAGIC] = "bad magic (not a device tree)",
+        [-FDT_ERR_BADVERSION] = "unsupported device-tree version (need 16 or 17)",
+        [-FDT_ERR_TRUNCATED] = "device tree truncated (shorter than its header says)",
+        [-FDT_ERR_BADSTRUCTURE] = "malformed device tree (bad header offsets or structure block)",
+        [-FDT_ERR_NOTFOUND] = "device-tree node or property not found",
+        [-FDT_ERR_BADVALUE] = "device-tree property malformed or out of range",
+        [-FDT_ERR_NOSPACE] = "more device-tree entries than the caller has room for",
+    };
+    if (err > 0 || err < FDT_ERR_NOSPACE)
         return "unknown device-tree error";
-    }
+    return msg[-err];
 }
 
 uint32_t fdt_totalsize(const fdt_t *f)
@@ -376,16 +365,6 @@ int fdt_getprop_u32(const fdt_t *f, int node, const char *name, uint32_t *out)
         return FDT_ERR_BADVALUE;
     *out = be32(p);
     return FDT_OK;
-}
-
-// A string property's value if it is terminated within the property; NULL otherwise.
-static const char *getprop_string(const fdt_t *f, int node, const char *name, uint32_t *slen)
-{
-    uint32_t len;
-    const uint8_t *p = fdt_getprop(f, node, name, &len);
-    if (p == NULL || !bounded_len(p, len, slen))
-        return NULL;
-    return (const char *)p;
 }
 
 bool fdt_node_is_compatible(const fdt_t *f, int node, const char *compat)
@@ -687,9 +666,10 @@ int fdt_interrupt(const fdt_t *f, int node, unsigned index, uint32_t *intid)
 
 static bool is_memory_node(const fdt_t *f, int node)
 {
+    static const char memory[] = "memory"; // compared with its NUL
     uint32_t len;
-    const char *type = getprop_string(f, node, "device_type", &len);
-    return type != NULL && len == 6 && mem_eq(type, "memory", 6);
+    const uint8_t *type = fdt_getprop(f, node, "device_type", &len);
+    return type != NULL && len == sizeof(memory) && mem_eq(type, memory, sizeof(memory));
 }
 
 int fdt_memory(const fdt_t *f, fdt_region_t *out, unsigned max)
@@ -705,9 +685,7 @@ int fdt_memory(const fdt_t *f, fdt_region_t *out, unsigned max)
                 continue;
             if (count == max)
                 return FDT_ERR_NOSPACE;
-            out[count].base = base;
-            out[count].size = size;
-            count++;
+            out[count++] = (fdt_region_t){base, size};
         }
         if (err != FDT_ERR_NOTFOUND)
             return err;
@@ -717,19 +695,5 @@ int fdt_memory(const fdt_t *f, fdt_region_t *out, unsigned max)
 
 int fdt_memreserve(const fdt_t *f, fdt_region_t *out, unsigned max)
 {
-    unsigned count = 0;
-    if (f->size < HDR_LEN_V16)
-        return FDT_ERR_BADSTRUCTURE;
-    for (uint32_t off = be32(f->blob + HDR_OFF_RSVMAP); off <= f->size && f->size - off >= RSV_ENTRY;
-         off += RSV_ENTRY) {
-        uint64_t base = be64(f->blob + off), size = be64(f->blob + off + 8);
-        if (base == 0 && size == 0)
-            return (int)count;
-        if (count == max)
-            return FDT_ERR_NOSPACE;
-        out[count].base = base;
-        out[count].size = size;
-        count++;
-    }
-    return FDT_ERR_BADSTRUCTURE;
+    return f->blob == NULL ? FDT_ERR_BADSTRUCTURE : walk_memreserve(f->blob, f->size, out, max);
 }

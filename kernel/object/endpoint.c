@@ -218,11 +218,6 @@ static void setup_caller_cap(tcb_t *caller, tcb_t *receiver, bool can_grant)
 {
     thread_set_state(caller, TS_BLOCKED_ON_REPLY);
     cte_t *master = &caller->slots[TCB_SLOT_REPLY];
-    if (cap_type(master->cap) != CAP_REPLY) {
-        master->cap = cap_reply(obj_paddr(caller), true, true);
-        master->prev = 1;
-        master->next = 1;
-    }
     cte_t *slot = &receiver->slots[TCB_SLOT_CALLER];
     cte_delete_one(slot);
     cdt_insert_derived(master, slot, cap_reply(obj_paddr(caller), false, can_grant));

@@ -32,6 +32,10 @@ unsigned object_size_bits(unsigned type, unsigned size_bits)
 static void tcb_init(tcb_t *t)
 {
     t->state = TS_INACTIVE;
+    /* The master reply cap: every reply cap to this thread is derived from it. */
+    t->slots[TCB_SLOT_REPLY].cap = cap_reply(obj_paddr(t), true, true);
+    t->slots[TCB_SLOT_REPLY].prev = 1;
+    t->slots[TCB_SLOT_REPLY].next = 1;
     t->ctx.spsr = thread_sanitise_spsr(0);
     t->time_slice = TIME_SLICE_TICKS;
     const char *who = cur_thread != NULL ? cur_thread->name : "kernel";

@@ -12,174 +12,15 @@
 
 #include <cmocka.h>
 
+#include "fdt_build.h"
 #include "test_util.h"
-
-/*
- * Blobs are assembled token by token so that each case breaks exactly one rule. Every blob is
- * handed to fdt_init() in a heap buffer of exactly its size, so AddressSanitizer turns any read
- * past the end into a failure.
- */
-
-enum {
-    TOK_BEGIN = 1,
-    TOK_END_NODE = 2,
-    TOK_PROP = 3,
-    TOK_NOP = 4,
-    TOK_END = 9,
-    HDR_LEN = 40,
-    RSV_LEN = 32, // the terminating entry and 16 more zero bytes, so a misaligned map has one
-    H_MAGIC = 0,
-    H_TOTALSIZE = 4,
-    H_OFF_STRUCT = 8,
-    H_OFF_STRINGS = 12,
-    H_OFF_RSVMAP = 16,
-    H_VERSION = 20,
-    H_LAST_COMP = 24,
-    H_SIZE_STRINGS = 32,
-    H_SIZE_STRUCT = 36,
-};
-
-typedef struct {
-    uint8_t st[8192];
-    uint32_t st_len;
-    char str[512];
-    uint32_t str_len;
-    uint8_t blob[9000];
-    size_t len;
-} fdtb_t;
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint32_t tok(fdtb_t *b, uint32_t v)
-{
-    uint32_t at = b->st_len;
-    assert_true(b->st_len + 4 <= sizeof(b->st));
-    put32(b->st + b->st_len, v);
-    b->st_len += 4;
-    return at;
-}
-
-static void raw(fdtb_t *b, const void *p, uint32_t n)
-{
-    assert_true(b->st_len + n + 3 <= sizeof(b->st));
-    memcpy(b->st + b->st_len, p, n);
-    b->st_len += n;
-    while (b->st_len % 4)
-        b->st[b->st_len++] = 0;
-}
-
-static void begin(fdtb_t *b, const char *name)
-{
-    tok(b, TOK_BEGIN);
-    raw(b, name, (uint32_t)strlen(name) + 1);
-}
-
-static void end(fdtb_t *b)
-{
-    tok(b, TOK_END_NODE);
-}
-
-static uint32_t prop(fdtb_t *b, const char *name, const void *val, uint32_t len)
-{
-    uint32_t at = tok(b, TOK_PROP), nlen = (uint32_t)strlen(name) + 1;
-    tok(b, len);
-    tok(b, b->str_len);
-    assert_true(b->str_len + nlen <= sizeof(b->str));
-    memcpy(b->str + b->str_len, name, nlen);
-    b->str_len += nlen;
-    raw(b, val, len);
-    return at;
-}
-
-static uint32_t prop_str(fdtb_t *b, const char *name, const char *val)
-{
-    return prop(b, name, val, (uint32_t)strlen(val) + 1);
-}
-
-// header, an empty memory-reservation map, structure block, strings block
-static void finish(fdtb_t *b)
-{
-    uint32_t off_struct = HDR_LEN + RSV_LEN, off_strings = off_struct + b->st_len;
-    b->len = off_strings + b->str_len;
-    assert_true(b->len <= sizeof(b->blob));
-    memset(b->blob, 0, sizeof(b->blob));
-    put32(b->blob + H_MAGIC, FDT_MAGIC);
-    put32(b->blob + H_TOTALSIZE, (uint32_t)b->len);
-    put32(b->blob + H_OFF_STRUCT, off_struct);
-    put32(b->blob + H_OFF_STRINGS, off_strings);
-    put32(b->blob + H_OFF_RSVMAP, HDR_LEN);
-    put32(b->blob + H_VERSION, 17);
-    put32(b->blob + H_LAST_COMP, 16);
-    put32(b->blob + H_SIZE_STRINGS, b->str_len);
-    put32(b->blob + H_SIZE_STRUCT, b->st_len);
-    memcpy(b->blob + off_struct, b->st, b->st_len);
-    memcpy(b->blob + off_strings, b->str, b->str_len);
-}
-
-static void set_hdr(fdtb_t *b, unsigned field, uint32_t v)
-{
-    put32(b->blob + field, v);
-}
-
-static int init_exact(const void *blob, size_t len, fdt_t *f)
-{
-    uint8_t *copy = test_dup_exact(blob, len);
-    assert_true(copy != NULL || len == 0);
-    fdt_t scratch;
-    int err = fdt_init(f != NULL ? f : &scratch, copy, len);
-    free(copy);
-    return err;
-}
-
-static int init_built(fdtb_t *b)
-{
-    return init_exact(b->blob, b->len, NULL);
-}
-
-// A small good tree: root with a compatible, one child with a property.
-static void good_body(fdtb_t *b)
-{
-    begin(b, "");
-    prop_str(b, "compatible", "keel,built");
-    begin(b, "child@1");
-    prop_str(b, "status", "okay");
-    end(b);
-    end(b);
-}
-
-static fdtb_t *fresh(void)
-{
-    fdtb_t *b = calloc(1, sizeof(*b));
-    assert_non_null(b);
-    return b;
-}
-
-static fdtb_t *good_blob(void)
-{
-    fdtb_t *b = fresh();
-    good_body(b);
-    tok(b, TOK_END);
-    finish(b);
-    return b;
-}
 
 /* --- the builder itself, so the negative cases below are not vacuous ---------------------- */
 
 static void built_tree_is_valid(void **state)
 {
     (void)state;
-    fdtb_t *b = good_blob();
+    fdtb_t *b = fb_good();
     uint8_t *copy = test_dup_exact(b->blob, b->len);
     fdt_t f;
     assert_int_equal(fdt_init(&f, copy, b->len), FDT_OK);
@@ -192,28 +33,28 @@ static void built_tree_is_valid(void **state)
 static void version16_without_struct_size(void **state)
 {
     (void)state;
-    fdtb_t *b = good_blob();
-    set_hdr(b, H_VERSION, 16);
-    set_hdr(b, H_SIZE_STRUCT, 0xdeadbeef); // not a v16 field: must be ignored
-    assert_int_equal(init_built(b), FDT_OK);
+    fdtb_t *b = fb_good();
+    fb_set_hdr(b, H_VERSION, 16);
+    fb_set_hdr(b, H_SIZE_STRUCT, 0xdeadbeef); // not a v16 field: must be ignored
+    assert_int_equal(fb_init_built(b), FDT_OK);
     free(b);
 }
 
 static void nops_are_skipped(void **state)
 {
     (void)state;
-    fdtb_t *b = fresh();
-    begin(b, "");
-    tok(b, TOK_NOP);
-    prop_str(b, "compatible", "keel,built");
-    tok(b, TOK_NOP);
-    begin(b, "child");
-    end(b);
-    tok(b, TOK_NOP);
-    end(b);
-    tok(b, TOK_NOP);
-    tok(b, TOK_END);
-    finish(b);
+    fdtb_t *b = fb_new();
+    fb_begin(b, "");
+    fb_tok(b, TOK_NOP);
+    fb_prop_str(b, "compatible", "keel,built");
+    fb_tok(b, TOK_NOP);
+    fb_begin(b, "child");
+    fb_end(b);
+    fb_tok(b, TOK_NOP);
+    fb_end(b);
+    fb_tok(b, TOK_NOP);
+    fb_tok(b, TOK_END);
+    fb_finish(b);
     uint8_t *copy = test_dup_exact(b->blob, b->len);
     fdt_t f;
     assert_int_equal(fdt_init(&f, copy, b->len), FDT_OK);
@@ -228,11 +69,11 @@ static void nops_are_skipped(void **state)
 static void bad_magic(void **state)
 {
     (void)state;
-    fdtb_t *b = good_blob();
+    fdtb_t *b = fb_good();
     b->blob[3] ^= 0x01;
-    assert_int_equal(init_built(b), FDT_ERR_BADMAGIC);
+    assert_int_equal(fb_init_built(b), FDT_ERR_BADMAGIC);
     static const uint8_t elf[64] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
-    assert_int_equal(init_exact(elf, sizeof(elf), NULL), FDT_ERR_BADMAGIC);
+    assert_int_equal(fb_init_exact(elf, sizeof(elf), NULL), FDT_ERR_BADMAGIC);
     assert_non_null(strstr(fdt_strerror(FDT_ERR_BADMAGIC), "magic"));
     free(b);
 }
@@ -240,23 +81,23 @@ static void bad_magic(void **state)
 static void bad_version(void **state)
 {
     (void)state;
-    fdtb_t *b = good_blob();
-    set_hdr(b, H_VERSION, 15);
-    assert_int_equal(init_built(b), FDT_ERR_BADVERSION);
-    set_hdr(b, H_VERSION, 17);
-    set_hdr(b, H_LAST_COMP, 18); // a future format we cannot read
-    assert_int_equal(init_built(b), FDT_ERR_BADVERSION);
+    fdtb_t *b = fb_good();
+    fb_set_hdr(b, H_VERSION, 15);
+    assert_int_equal(fb_init_built(b), FDT_ERR_BADVERSION);
+    fb_set_hdr(b, H_VERSION, 17);
+    fb_set_hdr(b, H_LAST_COMP, 18); // a future format we cannot read
+    assert_int_equal(fb_init_built(b), FDT_ERR_BADVERSION);
     free(b);
 }
 
 static void truncate_everywhere(const uint8_t *blob, size_t total)
 {
     for (size_t len = 0; len < total; len++) {
-        int err = init_exact(blob, len, NULL);
+        int err = fb_init_exact(blob, len, NULL);
         if (err != FDT_ERR_TRUNCATED)
             fail_msg("length %zu of %zu: got %d (%s)", len, total, err, fdt_strerror(err));
     }
-    assert_int_equal(init_exact(blob, total, NULL), FDT_OK);
+    assert_int_equal(fb_init_exact(blob, total, NULL), FDT_OK);
 }
 
 static void truncated_at_every_length(void **state)
@@ -270,7 +111,7 @@ static void truncated_at_every_length(void **state)
         truncate_everywhere(blob, len);
         free(blob);
     }
-    fdtb_t *b = good_blob();
+    fdtb_t *b = fb_good();
     truncate_everywhere(b->blob, b->len);
     free(b);
 }
@@ -278,13 +119,13 @@ static void truncated_at_every_length(void **state)
 static void totalsize_inconsistent(void **state)
 {
     (void)state;
-    fdtb_t *b = good_blob();
-    set_hdr(b, H_TOTALSIZE, 20); // smaller than the header itself
-    assert_int_equal(init_built(b), FDT_ERR_BADSTRUCTURE);
-    set_hdr(b, H_TOTALSIZE, (uint32_t)b->len - 4); // cuts into the strings block
-    assert_int_equal(init_built(b), FDT_ERR_BADSTRUCTURE);
+    fdtb_t *b = fb_good();
+    fb_set_hdr(b, H_TOTALSIZE, 20); // smaller than the header itself
+    assert_int_equal(fb_init_built(b), FDT_ERR_BADSTRUCTURE);
+    fb_set_hdr(b, H_TOTALSIZE, (uint32_t)b->len - 4); // cuts into the strings block
+    assert_int_equal(fb_init_built(b), FDT_ERR_BADSTRUCTURE);
     // A caller that vouches for everything still gets no node offset that cannot fit an int.
-    set_hdr(b, H_TOTALSIZE, 0x80000000u);
+    fb_set_hdr(b, H_TOTALSIZE, 0x80000000u);
     fdt_t f;
     assert_int_equal(fdt_init(&f, b->blob, SIZE_MAX), FDT_ERR_BADSTRUCTURE);
     free(b);
@@ -311,11 +152,11 @@ static uint32_t v_inside_header(const fdtb_t *b)
 }
 static uint32_t v_struct_misaligned(const fdtb_t *b)
 {
-    return get32(b->blob + H_OFF_STRUCT) + 2;
+    return fb_get32(b->blob + H_OFF_STRUCT) + 2;
 }
 static uint32_t v_struct_size_odd(const fdtb_t *b)
 {
-    return get32(b->blob + H_SIZE_STRUCT) - 2;
+    return fb_get32(b->blob + H_SIZE_STRUCT) - 2;
 }
 static uint32_t v_rsv_misaligned(const fdtb_t *b)
 {
@@ -342,9 +183,9 @@ static void corrupted_offsets(void **state)
         {H_OFF_RSVMAP, v_rsv_at_end},
     };
     for (size_t i = 0; i < sizeof(patches) / sizeof(patches[0]); i++) {
-        fdtb_t *b = good_blob();
-        set_hdr(b, patches[i].field, patches[i].value(b));
-        int err = init_built(b);
+        fdtb_t *b = fb_good();
+        fb_set_hdr(b, patches[i].field, patches[i].value(b));
+        int err = fb_init_built(b);
         if (err != FDT_ERR_BADSTRUCTURE)
             fail_msg("patch %zu: got %d (%s)", i, err, fdt_strerror(err));
         free(b);
@@ -354,14 +195,14 @@ static void corrupted_offsets(void **state)
 static void memreserve_without_terminator(void **state)
 {
     (void)state;
-    fdtb_t *b = good_blob();
+    fdtb_t *b = fb_good();
     // Every 16-byte slot from the map to the end of the blob is non-zero.
-    uint32_t off = get32(b->blob + H_OFF_RSVMAP);
-    set_hdr(b, H_OFF_RSVMAP, get32(b->blob + H_OFF_STRUCT)); // the struct block is never 0,0
-    assert_int_equal(init_built(b), FDT_ERR_BADSTRUCTURE);
-    set_hdr(b, H_OFF_RSVMAP, off);
+    uint32_t off = fb_get32(b->blob + H_OFF_RSVMAP);
+    fb_set_hdr(b, H_OFF_RSVMAP, fb_get32(b->blob + H_OFF_STRUCT)); // the struct block is never 0,0
+    assert_int_equal(fb_init_built(b), FDT_ERR_BADSTRUCTURE);
+    fb_set_hdr(b, H_OFF_RSVMAP, off);
     memset(b->blob + off, 0xff, RSV_LEN);
-    assert_int_equal(init_built(b), FDT_ERR_BADSTRUCTURE);
+    assert_int_equal(fb_init_built(b), FDT_ERR_BADSTRUCTURE);
     free(b);
 }
 
@@ -369,8 +210,8 @@ static void memreserve_without_terminator(void **state)
 
 static void expect_bad_structure(fdtb_t *b)
 {
-    finish(b);
-    int err = init_built(b);
+    fb_finish(b);
+    int err = fb_init_built(b);
     free(b);
     if (err != FDT_ERR_BADSTRUCTURE)
         fail_msg("got %d (%s)", err, fdt_strerror(err));
@@ -381,12 +222,12 @@ static void prop_len_past_block(void **state)
     (void)state;
     static const uint32_t lens[] = {0x1000, 0x7ffffff0, 0xfffffff0, 0xffffffff};
     for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
-        fdtb_t *b = fresh();
-        begin(b, "");
-        uint32_t at = prop_str(b, "compatible", "keel,built");
-        end(b);
-        tok(b, TOK_END);
-        put32(b->st + at + 4, lens[i]);
+        fdtb_t *b = fb_new();
+        fb_begin(b, "");
+        uint32_t at = fb_prop_str(b, "compatible", "keel,built");
+        fb_end(b);
+        fb_tok(b, TOK_END);
+        fb_put32(b->st + at + 4, lens[i]);
         expect_bad_structure(b);
     }
 }
@@ -395,21 +236,21 @@ static void prop_len_one_past_end(void **state)
 {
     (void)state;
     // The last property's value would need exactly one byte more than the block holds.
-    fdtb_t *b = fresh();
-    begin(b, "");
-    prop(b, "blob", "abcd", 4);
+    fdtb_t *b = fb_new();
+    fb_begin(b, "");
+    fb_prop(b, "blob", "abcd", 4);
     uint32_t len_at = b->st_len - 12;
-    end(b);
-    tok(b, TOK_END);
-    put32(b->st + len_at, 4 + 8 + 1);
+    fb_end(b);
+    fb_tok(b, TOK_END);
+    fb_put32(b->st + len_at, 4 + 8 + 1);
     expect_bad_structure(b);
 }
 
 static void node_name_without_nul(void **state)
 {
     (void)state;
-    fdtb_t *b = fresh();
-    tok(b, TOK_BEGIN);
+    fdtb_t *b = fb_new();
+    fb_tok(b, TOK_BEGIN);
     memcpy(b->st + b->st_len, "abcdefgh", 8); // runs to the end of the block, no NUL
     b->st_len += 8;
     expect_bad_structure(b);
@@ -420,12 +261,12 @@ static void prop_name_offset_outside_strings(void **state)
     (void)state;
     static const uint32_t offs[] = {0x100, 0x7fffffff, 0xffffffff};
     for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
-        fdtb_t *b = fresh();
-        begin(b, "");
-        uint32_t at = prop_str(b, "compatible", "keel,built");
-        end(b);
-        tok(b, TOK_END);
-        put32(b->st + at + 8, offs[i]);
+        fdtb_t *b = fb_new();
+        fb_begin(b, "");
+        uint32_t at = fb_prop_str(b, "compatible", "keel,built");
+        fb_end(b);
+        fb_tok(b, TOK_END);
+        fb_put32(b->st + at + 8, offs[i]);
         expect_bad_structure(b);
     }
 }
@@ -433,111 +274,111 @@ static void prop_name_offset_outside_strings(void **state)
 static void prop_name_without_nul(void **state)
 {
     (void)state;
-    fdtb_t *b = good_blob();
+    fdtb_t *b = fb_good();
     // "status" is the last name; dropping the block's final byte leaves it unterminated.
-    set_hdr(b, H_SIZE_STRINGS, get32(b->blob + H_SIZE_STRINGS) - 1);
-    assert_int_equal(init_built(b), FDT_ERR_BADSTRUCTURE);
+    fb_set_hdr(b, H_SIZE_STRINGS, fb_get32(b->blob + H_SIZE_STRINGS) - 1);
+    assert_int_equal(fb_init_built(b), FDT_ERR_BADSTRUCTURE);
     free(b);
 }
 
 static void unknown_token(void **state)
 {
     (void)state;
-    fdtb_t *b = fresh();
-    begin(b, "");
-    tok(b, 7);
-    end(b);
-    tok(b, TOK_END);
+    fdtb_t *b = fb_new();
+    fb_begin(b, "");
+    fb_tok(b, 7);
+    fb_end(b);
+    fb_tok(b, TOK_END);
     expect_bad_structure(b);
 }
 
 static void unbalanced_end_node(void **state)
 {
     (void)state;
-    fdtb_t *b = fresh();
-    good_body(b);
-    end(b);
-    tok(b, TOK_END);
+    fdtb_t *b = fb_new();
+    fb_good_body(b);
+    fb_end(b);
+    fb_tok(b, TOK_END);
     expect_bad_structure(b);
 }
 
 static void end_inside_node(void **state)
 {
     (void)state;
-    fdtb_t *b = fresh();
-    begin(b, "");
-    begin(b, "child");
-    end(b);
-    tok(b, TOK_END);
+    fdtb_t *b = fb_new();
+    fb_begin(b, "");
+    fb_begin(b, "child");
+    fb_end(b);
+    fb_tok(b, TOK_END);
     expect_bad_structure(b);
 }
 
 static void missing_fdt_end(void **state)
 {
     (void)state;
-    fdtb_t *b = fresh();
-    good_body(b);
+    fdtb_t *b = fb_new();
+    fb_good_body(b);
     expect_bad_structure(b);
 }
 
 static void two_roots(void **state)
 {
     (void)state;
-    fdtb_t *b = fresh();
-    good_body(b);
-    good_body(b);
-    tok(b, TOK_END);
+    fdtb_t *b = fb_new();
+    fb_good_body(b);
+    fb_good_body(b);
+    fb_tok(b, TOK_END);
     expect_bad_structure(b);
 }
 
 static void prop_outside_root(void **state)
 {
     (void)state;
-    fdtb_t *b = fresh();
-    prop_str(b, "stray", "x");
-    good_body(b);
-    tok(b, TOK_END);
+    fdtb_t *b = fb_new();
+    fb_prop_str(b, "stray", "x");
+    fb_good_body(b);
+    fb_tok(b, TOK_END);
     expect_bad_structure(b);
 }
 
 static void nop_before_root(void **state)
 {
     (void)state;
-    fdtb_t *b = fresh();
-    tok(b, TOK_NOP); // the root must be at offset 0: node offsets promise it
-    good_body(b);
-    tok(b, TOK_END);
+    fdtb_t *b = fb_new();
+    fb_tok(b, TOK_NOP); // the root must be at offset 0: node offsets promise it
+    fb_good_body(b);
+    fb_tok(b, TOK_END);
     expect_bad_structure(b);
 }
 
 static void prop_after_subnode(void **state)
 {
     (void)state;
-    fdtb_t *b = fresh();
-    begin(b, "");
-    begin(b, "child");
-    end(b);
-    prop_str(b, "late", "x");
-    end(b);
-    tok(b, TOK_END);
+    fdtb_t *b = fb_new();
+    fb_begin(b, "");
+    fb_begin(b, "child");
+    fb_end(b);
+    fb_prop_str(b, "late", "x");
+    fb_end(b);
+    fb_tok(b, TOK_END);
     expect_bad_structure(b);
 }
 
 static void nest(fdtb_t *b, int levels)
 {
     for (int i = 0; i < levels; i++)
-        begin(b, i == 0 ? "" : "n");
-    prop_str(b, "reg", "");
+        fb_begin(b, i == 0 ? "" : "n");
+    fb_prop_str(b, "reg", "");
     for (int i = 0; i < levels; i++)
-        end(b);
-    tok(b, TOK_END);
-    finish(b);
+        fb_end(b);
+    fb_tok(b, TOK_END);
+    fb_finish(b);
 }
 
 static void nesting_depth_limit(void **state)
 {
     (void)state;
-    fdtb_t *b = fresh();
+    fdtb_t *b = fb_new();
     nest(b, FDT_MAX_DEPTH);
     uint8_t *copy = test_dup_exact(b->blob, b->len);
     fdt_t f;
@@ -550,9 +391,9 @@ static void nesting_depth_limit(void **state)
     free(copy);
     free(b);
 
-    b = fresh();
+    b = fb_new();
     nest(b, FDT_MAX_DEPTH + 1);
-    assert_int_equal(init_built(b), FDT_ERR_BADSTRUCTURE);
+    assert_int_equal(fb_init_built(b), FDT_ERR_BADSTRUCTURE);
     free(b);
 }
 
@@ -561,19 +402,19 @@ static void nesting_depth_limit(void **state)
 static void unterminated_values(void **state)
 {
     (void)state;
-    fdtb_t *b = fresh();
-    begin(b, "");
-    prop(b, "compatible", "keel,built", 10); // no NUL: the last entry cannot be confirmed
-    begin(b, "chosen");
-    prop(b, "stdout-path", "/chosen", 7);
-    end(b);
-    begin(b, "memory@0");
-    prop(b, "device_type", "memory", 6);
-    prop(b, "reg", "\0\0\0\0\0\0\0\0\0\0\0\1", 12);
-    end(b);
-    end(b);
-    tok(b, TOK_END);
-    finish(b);
+    fdtb_t *b = fb_new();
+    fb_begin(b, "");
+    fb_prop(b, "compatible", "keel,built", 10); // no NUL: the last entry cannot be confirmed
+    fb_begin(b, "chosen");
+    fb_prop(b, "stdout-path", "/chosen", 7);
+    fb_end(b);
+    fb_begin(b, "memory@0");
+    fb_prop(b, "device_type", "memory", 6);
+    fb_prop(b, "reg", "\0\0\0\0\0\0\0\0\0\0\0\1", 12);
+    fb_end(b);
+    fb_end(b);
+    fb_tok(b, TOK_END);
+    fb_finish(b);
     uint8_t *copy = test_dup_exact(b->blob, b->len);
     fdt_t f;
     fdt_region_t r[1];
@@ -588,7 +429,7 @@ static void unterminated_values(void **state)
 static void bad_node_offsets(void **state)
 {
     (void)state;
-    fdtb_t *b = good_blob();
+    fdtb_t *b = fb_good();
     uint8_t *copy = test_dup_exact(b->blob, b->len);
     fdt_t f;
     assert_int_equal(fdt_init(&f, copy, b->len), FDT_OK);
@@ -614,7 +455,7 @@ static void bad_node_offsets(void **state)
 static void calls_after_failed_init(void **state)
 {
     (void)state;
-    fdtb_t *b = good_blob();
+    fdtb_t *b = fb_good();
     b->blob[0] = 0;
     fdt_t f;
     fdt_region_t r[1];

@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # Runs gen-platform.py on both boards' DTBs, checks every value, and checks broken trees are named.
-# usage: test_genplat.sh PYTHON GEN_PLATFORM DTB_DIR FDTPUT WORKDIR
+# usage: test_genplat.sh PYTHON GEN_PLATFORM DTB_DIR FDTPUT WORKDIR [QEMU_VIRT_DTB [REAL_RPI_DTB]]
 set -u
-py=$1 gen=$2 dtbs=$3 fdtput=$4 work=$5
+py=$1 gen=$2 dtbs=$3 fdtput=$4 work=$5 qemu_dtb=${6:-} real_rpi=${7:-}
 rm -rf "$work" && mkdir -p "$work" || exit 1
 failures=0 checks=0
 
@@ -136,6 +136,32 @@ refuses bad-magic "$work/text.dtb" "bad magic"
 head -c 100 "$virt" > "$work/short.dtb"
 refuses truncated "$work/short.dtb" "header says"
 refuses missing-file "$work/does-not-exist.dtb" "No such file"
+
+# QEMU's own virt DTB plus our keel,max-irq must give the header our DTS gives, but for the RAM
+# size (-m 1G there, QEMU's default 128 MiB in the DTS).
+if [ -f "$qemu_dtb" ]; then
+    checks=$((checks + 1))
+    dumped=$work/qemu-dumped.dtb
+    cp "$qemu_dtb" "$dumped"
+    gic=$("${fdtput%put}get" -l "$dumped" / | grep '^intc@')
+    "$fdtput" -tu "$dumped" "/$gic" keel,max-irq 159 &&
+        generate "$dumped" qemu-virt-dumped || fail "gen-platform on QEMU's DTB"
+    for h in qemu-virt qemu-virt-dumped; do
+        grep -v -e RAM_SIZE -e '^//' "$work/$h/plat/platform.h" | sed 's/-dumped//' > "$work/$h.cmp"
+    done
+    diff "$work/qemu-virt.cmp" "$work/qemu-virt-dumped.cmp" ||
+        fail "our qemu-virt.dts disagrees with QEMU's DTB"
+    expect "$work/qemu-virt-dumped/plat/platform.h" PLAT_RAM_SIZE 0x40000000UL
+else
+    echo "skipped: no QEMU-dumped virt DTB"
+fi
+
+# Debian's mainline Pi DTB picks the mini-UART as console; Keel must say so, not guess.
+if [ -f "$real_rpi" ]; then
+    refuses real-rpi4 "$real_rpi" "console /soc/serial@7e215040 is not compatible with arm,pl011"
+else
+    echo "skipped: no real Raspberry Pi 4 DTB"
+fi
 
 echo "$checks checks, $failures failed"
 [ "$failures" -eq 0 ]

@@ -5,30 +5,21 @@
 #include <keel/object.h>
 #include <keel/string.h>
 
-typedef struct {
-    uint64_t vspace[ASIDS_PER_POOL];    /* VSpace paddr per ASID, 0 = free */
-} asid_pool_t;
-
 _Static_assert(sizeof(asid_pool_t) == (1u << ASID_POOL_BITS), "an ASID pool is 4 KiB");
 
-static asid_pool_t *pools[ASID_POOLS];
+asid_pool_t *asid_pools[ASID_POOLS];
 
 void arch_asid_pool_init(uint64_t pool_pa, uint64_t vspace_pa)
 {
-    pools[0] = obj_ptr(pool_pa);
-    pools[0]->vspace[1] = vspace_pa;
+    asid_pools[0] = obj_ptr(pool_pa);
+    asid_pools[0]->vspace[1] = vspace_pa;
 }
 
-uint64_t arch_asid_vspace(uint16_t asid)
-{
-    asid_pool_t *p = pools[(asid / ASIDS_PER_POOL) % ASID_POOLS];
-    return p != NULL ? p->vspace[asid % ASIDS_PER_POOL] : 0;
-}
 
 int arch_asid_free_pool(void)
 {
     for (unsigned i = 0; i < ASID_POOLS; i++) {
-        if (pools[i] == NULL) {
+        if (asid_pools[i] == NULL) {
             return (int)i;
         }
     }
@@ -37,31 +28,31 @@ int arch_asid_free_pool(void)
 
 void arch_asid_pool_register(unsigned pool, uint64_t pool_pa)
 {
-    pools[pool] = obj_ptr(pool_pa);
-    memset(pools[pool], 0, sizeof(asid_pool_t));
+    asid_pools[pool] = obj_ptr(pool_pa);
+    memset(asid_pools[pool], 0, sizeof(asid_pool_t));
 }
 
 uint64_t arch_asid_pool_at(unsigned pool)
 {
-    return pool < ASID_POOLS && pools[pool] != NULL ? obj_paddr(pools[pool]) : 0;
+    return pool < ASID_POOLS && asid_pools[pool] != NULL ? obj_paddr(asid_pools[pool]) : 0;
 }
 
 void arch_asid_pool_remove(unsigned pool)
 {
-    if (pool >= ASID_POOLS || pools[pool] == NULL) {
+    if (pool >= ASID_POOLS || asid_pools[pool] == NULL) {
         return;
     }
     for (unsigned i = 0; i < ASIDS_PER_POOL; i++) {
-        if (pools[pool]->vspace[i] != 0) {
+        if (asid_pools[pool]->vspace[i] != 0) {
             arch_tlb_flush_asid((uint16_t)(pool * ASIDS_PER_POOL + i));
         }
     }
-    pools[pool] = NULL;
+    asid_pools[pool] = NULL;
 }
 
 int arch_asid_alloc(unsigned pool)
 {
-    asid_pool_t *p = pools[pool];
+    asid_pool_t *p = asid_pools[pool];
     for (unsigned i = 0; i < ASIDS_PER_POOL; i++) {
         unsigned asid = pool * ASIDS_PER_POOL + i;
         if (asid != 0 && p->vspace[i] == 0) {
@@ -73,7 +64,7 @@ int arch_asid_alloc(unsigned pool)
 
 void arch_asid_set(uint16_t asid, uint64_t vspace_pa)
 {
-    asid_pool_t *p = pools[(asid / ASIDS_PER_POOL) % ASID_POOLS];
+    asid_pool_t *p = asid_pools[(asid / ASIDS_PER_POOL) % ASID_POOLS];
     if (p != NULL) {
         p->vspace[asid % ASIDS_PER_POOL] = vspace_pa;
     }

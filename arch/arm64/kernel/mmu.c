@@ -28,15 +28,7 @@ void *arch_phys_to_virt(uint64_t pa)
     return (void *)(pa + KERNEL_PHYSMAP_BASE);
 }
 
-void *obj_ptr(uint64_t paddr)
-{
-    return (void *)(paddr + KERNEL_PHYSMAP_BASE);
-}
 
-uint64_t obj_paddr(const void *p)
-{
-    return (uint64_t)p - KERNEL_PHYSMAP_BASE;
-}
 
 static pte_t *pool_alloc(pt_env_t *env, uint64_t *pa)
 {
@@ -149,16 +141,16 @@ void *arch_map_device(uint64_t pa, uint64_t size)
     return (void *)(va + (pa - base));
 }
 
+uint64_t mmu_cur_ttbr0;
+
 void mmu_set_user_vspace(uint64_t root_pa, uint16_t asid)
 {
-    sysreg_write(ttbr0_el1, root_pa | ((uint64_t)asid << 48));
-    isb();
+    mmu_set_user_ttbr0(root_pa | ((uint64_t)asid << 48));
 }
 
 void mmu_set_empty_vspace(void)
 {
-    sysreg_write(ttbr0_el1, arch_kernel_image_pa(empty_user_root));
-    isb();
+    mmu_set_user_ttbr0(arch_kernel_image_pa(empty_user_root));
 }
 
 static uint64_t (*user_alloc_page)(void);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Exception vectors, kernel entry from EL0 and the return path to user mode.
 #include <arch/context.h>
+#include <keel/config.h>
 
 /*
  * While a thread runs at EL0, SP_EL1 points at its user_context_t, so entry can save the
@@ -102,6 +103,19 @@ exception_vectors:
 
 el0_sync:
     save_user_and_switch
+#if KEEL_FASTPATH
+    /* Call (-1) and ReplyRecv (-2) try the fastpath; x7 still holds the number. */
+    mrs     x1, esr_el1
+    lsr     x1, x1, #26
+    cmp     x1, #0x15
+    b.ne    1f
+    ldp     x1, x2, [x0]                // the caller's x0 (cptr) and x1 (msginfo)
+    cmn     x7, #1
+    b.eq    fastpath_call
+    cmn     x7, #2
+    b.eq    fastpath_reply_recv
+1:
+#endif
     bl      c_handle_el0_sync
     b       .
 

@@ -9,6 +9,20 @@ static inline cte_t *cdt_next(const cte_t *s) { return (cte_t *)(s->next & ~31UL
 static inline bool cdt_revocable(const cte_t *s) { return (s->prev & 1) != 0; }
 static inline bool cdt_first_badged(const cte_t *s) { return (s->next & 1) != 0; }
 
+/* Links dest (empty) right after src with cap and flags: the primitive under every insert. */
+static inline void cdt_link_after(cte_t *src, cte_t *dest, cap_t cap, bool revocable,
+                                  bool first_badged)
+{
+    cte_t *n = cdt_next(src);
+    dest->cap = cap;
+    dest->prev = (uint64_t)src | (revocable ? 1 : 0);
+    dest->next = (uint64_t)n | (first_badged ? 1 : 0);
+    if (n != NULL) {
+        n->prev = (uint64_t)dest | (n->prev & 1);
+    }
+    src->next = (uint64_t)dest | (src->next & 1);
+}
+
 /* Would a cap derived from src into `derived` be revocable (may have children of its own)? */
 bool cdt_cap_revocable(cap_t derived, cap_t src);
 /* Is b a child of a (a must be revocable, same region, badge rules for endpoints)? */

@@ -125,9 +125,16 @@ typedef struct notification {
 
 _Static_assert(sizeof(notification_t) == (1u << NOTIFICATION_BITS), "notification is 32 bytes");
 
-/* Turning a capability's physical address into the object. */
+/* Turning a capability's physical address into the object: the kernel's physical window
+ * (inline, it is on every path); host tests supply their own arena. */
+#ifdef KEEL_KERNEL
+#include <arch/memlayout.h>
+static inline void *obj_ptr(uint64_t paddr) { return (void *)(paddr + KERNEL_PHYSMAP_BASE); }
+static inline uint64_t obj_paddr(const void *p) { return (uint64_t)p - KERNEL_PHYSMAP_BASE; }
+#else
 void *obj_ptr(uint64_t paddr);
 uint64_t obj_paddr(const void *p);
+#endif
 
 static inline cte_t *cnode_slots(cap_t c) { return (cte_t *)obj_ptr(cap_paddr(c)); }
 static inline tcb_t *cap_tcb(cap_t c) { return (tcb_t *)obj_ptr(cap_paddr(c)); }

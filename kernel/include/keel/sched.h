@@ -20,6 +20,8 @@ void sched_dequeue(tcb_t *t);
 void sched_possible_switch_to(tcb_t *t);
 /* Ask for a fresh choice at kernel exit (current thread blocked, priority changed, ...). */
 void sched_reschedule_required(void);
+/* Priority of the best queued thread, -1 if none is queued. */
+int sched_highest_ready(void);
 /* Kernel entry from a running thread: nothing has changed yet. */
 void sched_kernel_entry(void);
 /* Kernel exit: settles who runs and returns to it, or idles. */

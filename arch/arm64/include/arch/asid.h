@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define ASID_POOLS      128
@@ -10,8 +11,18 @@
 
 /* Registers the initial pool (ASIDs 0..511) and gives ASID 1 to the root VSpace. */
 void arch_asid_pool_init(uint64_t pool_pa, uint64_t vspace_pa);
+typedef struct {
+    uint64_t vspace[ASIDS_PER_POOL];    /* VSpace paddr per ASID, 0 = free */
+} asid_pool_t;
+
+extern asid_pool_t *asid_pools[ASID_POOLS];
+
 /* The VSpace physical address owning asid, 0 if none. */
-uint64_t arch_asid_vspace(uint16_t asid);
+static inline uint64_t arch_asid_vspace(uint16_t asid)
+{
+    asid_pool_t *p = asid_pools[(asid / ASIDS_PER_POOL) % ASID_POOLS];
+    return p != NULL ? p->vspace[asid % ASIDS_PER_POOL] : 0;
+}
 /* Pool registry: index of the lowest free pool (-1 if all used), register, look up, remove. */
 int arch_asid_free_pool(void);
 void arch_asid_pool_register(unsigned pool, uint64_t pool_pa);

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <arch/pgtable.h>
+#include <arch/sysreg.h>
 
 /*
  * Replaces the early (all-RWX, 2 MiB) tables with the final kernel half: the image in pages
@@ -20,6 +21,18 @@ void mmu_map_ram(uint64_t pa, uint64_t size);
 
 /* Installs a user address space (root table pa, ASID) in TTBR0. */
 void mmu_set_user_vspace(uint64_t root_pa, uint16_t asid);
+
+/* Writes TTBR0 (root | ASID << 48) unless it already holds that value. ASID-tagged entries
+ * need no TLB maintenance on a switch, only the register write. */
+extern uint64_t mmu_cur_ttbr0;
+static inline void mmu_set_user_ttbr0(uint64_t ttbr0)
+{
+    if (ttbr0 != mmu_cur_ttbr0) {
+        mmu_cur_ttbr0 = ttbr0;
+        sysreg_write(ttbr0_el1, ttbr0);
+        isb();
+    }
+}
 
 /* Installs the empty address space (ASID 0) in TTBR0. */
 void mmu_set_empty_vspace(void);
