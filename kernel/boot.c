@@ -149,6 +149,7 @@ _Noreturn void boot_main(uint64_t dtb_pa, uint64_t load_pa, uint64_t entry_el)
             bootmem_free_bytes() >> 20);
     kernel_running = true;
     cur_thread = root;
+    sched_root_thread = root;
     sched_kernel_entry();
     sched_exit_kernel();
 }

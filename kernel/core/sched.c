@@ -4,7 +4,10 @@
 #include <arch/machine.h>
 #include <arch/fpu.h>
 #include <arch/vspace.h>
+#include <keel/config.h>
+#include <keel/invariants.h>
 #include <keel/kernel.h>
+#include <keel/printk.h>
 #include <keel/sched.h>
 
 tcb_t *cur_thread;
@@ -171,9 +174,19 @@ static void settle(void)
     candidate = NULL;
 }
 
+tcb_t *sched_root_thread;
+
 _Noreturn void sched_exit_kernel(void)
 {
     settle();
+#if KEEL_DEBUG_BUILD
+    if (sched_root_thread != NULL) {
+        invariants_report_t r = invariants_check(sched_root_thread);
+        if (r.violations != 0) {
+            panic("%lu invariant violations (%lu slots checked)", r.violations, r.slots);
+        }
+    }
+#endif
     tcb_t *t = cur_thread;
     if (t == NULL) {
         arch_idle();

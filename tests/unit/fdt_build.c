@@ -71,7 +71,6 @@ uint32_t fb_prop_str(fdtb_t *b, const char *name, const char *val)
     return fb_prop(b, name, val, (uint32_t)strlen(val) + 1);
 }
 
-// header, an empty memory-reservation map, structure block, strings block
 void fb_finish(fdtb_t *b)
 {
     uint32_t off_struct = HDR_LEN + RSV_LEN, off_strings = off_struct + b->st_len;
@@ -106,12 +105,21 @@ int fb_init_exact(const void *blob, size_t len, fdt_t *f)
     return err;
 }
 
+uint8_t *fb_init_ok(const fdtb_t *b, fdt_t *f)
+{
+    uint8_t *copy = test_dup_exact(b->blob, b->len);
+    assert_non_null(copy);
+    int err = fdt_init(f, copy, b->len);
+    if (err != FDT_OK)
+        fail_msg("built blob refused: %s", fdt_strerror(err));
+    return copy;
+}
+
 int fb_init_built(fdtb_t *b)
 {
     return fb_init_exact(b->blob, b->len, NULL);
 }
 
-// A small good tree: root with a compatible, one child with a property.
 void fb_good_body(fdtb_t *b)
 {
     fb_begin(b, "");

@@ -54,6 +54,9 @@ void fb_finish(fdtb_t *b);
 void fb_set_hdr(fdtb_t *b, unsigned field, uint32_t v);
 int fb_init_exact(const void *blob, size_t len, fdt_t *f);
 int fb_init_built(fdtb_t *b);
+// Initialises f from an exact-size copy of b's blob, failing the test if it is refused; the
+// caller frees the returned copy once done with f.
+uint8_t *fb_init_ok(const fdtb_t *b, fdt_t *f);
 // A small good tree: root with a compatible, one child with a property (no FDT_END).
 void fb_good_body(fdtb_t *b);
 fdtb_t *fb_new(void);

@@ -3,9 +3,13 @@
 
 #include "test_util.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 uint8_t *test_load_file(const char *path, size_t *len)
 {
@@ -49,4 +53,17 @@ uint32_t test_rand(uint32_t *state)
     x ^= x >> 17;
     x ^= x << 5;
     return *state = x;
+}
+
+void test_distinct_messages(const char *(*strerror_fn)(int), int lo, int hi)
+{
+    for (int e = lo; e <= hi; e++) {
+        const char *m = strerror_fn(e);
+        assert_true(strlen(m) > 6);
+        assert_null(strstr(m, "unknown"));
+        for (int o = e + 1; o <= hi; o++)
+            assert_string_not_equal(m, strerror_fn(o));
+    }
+    assert_non_null(strstr(strerror_fn(lo - 1), "unknown"));
+    assert_non_null(strstr(strerror_fn(hi + 1), "unknown"));
 }

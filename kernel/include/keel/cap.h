@@ -79,10 +79,11 @@ static inline cap_t cap_make(cap_type_t t, uint64_t paddr, uint64_t w1)
 }
 
 /* --- untyped --- */
+/* used_bytes: the watermark, in bytes from the base (kept in 16-byte units). */
 static inline cap_t cap_untyped(uint64_t paddr, unsigned size_bits, bool device,
-                                uint64_t free_index)
+                                uint64_t used_bytes)
 {
-    cap_t c = cap_make(CAP_UNTYPED, paddr, free_index);
+    cap_t c = cap_make(CAP_UNTYPED, paddr, used_bytes >> 4);
     c.w0 = cap_with_field(c.w0, 52, 6, size_bits);
     c.w0 = cap_with_field(c.w0, 58, 1, device);
     return c;

@@ -7,6 +7,9 @@
 #define NUM_PRIORITIES 256
 #define TIME_SLICE_TICKS 5
 
+/* The root task's TCB, whose CSpace the debug invariant checker walks. */
+extern tcb_t *sched_root_thread;
+
 /* The thread that entered the kernel (NULL while idle). */
 extern tcb_t *cur_thread;
 

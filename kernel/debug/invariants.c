@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Debug-build checks of INV-CAP, INV-MEM, INV-SCHED and INV-IPC over the reachable state.
+#include <keel/cdt.h>
+#include <keel/invariants.h>
+#include <keel/printk.h>
+#include <keel/sched.h>
+
+#define MAX_CNODES 1024
+
+static invariants_report_t rep;
+static uint64_t seen[MAX_CNODES];
+static unsigned nseen;
+
+static void violation(const char *inv, const void *where, const char *what)
+{
+    rep.violations++;
+    if (rep.violations <= 8) {
+        kprintf("Keel: invariant %s violated at %p: %s\n", inv, where, what);
+    }
+}
+
+static void check_untyped(const cte_t *s)
+{
+    cap_t u = s->cap;
+    uint64_t size = 1UL << cap_untyped_size_bits(u);
+    uint64_t used = cap_untyped_free_bytes_used(u);
+    if (used > size) {
+        violation("INV-MEM-1", s, "untyped watermark beyond its size");
+    }
+    if ((cap_paddr(u) & (size - 1)) != 0) {
+        violation("INV-MEM-2", s, "untyped not aligned to its size");
+    }
+    for (const cte_t *c = cdt_next(s); c != NULL && cdt_is_parent_of(s, c); c = cdt_next(c)) {
+        uint64_t base = cap_paddr(c->cap);
+        uint64_t bits = cap_object_size_bits(c->cap);
+        if (base < cap_paddr(u) || base + (1UL << bits) > cap_paddr(u) + size) {
+            violation("INV-MEM-3", c, "child object outside its untyped");
+        } else if (base + (1UL << bits) > cap_paddr(u) + used) {
+            violation("INV-MEM-4", c, "child object above the untyped's watermark");
+        }
+    }
+}
+
+static void check_slot(const cte_t *s)
+{
+    rep.slots++;
+    cap_t c = s->cap;
+    if (cap_is_null(c)) {
+        if (s->prev != 0 || s->next != 0) {
+            violation("INV-CAP-4", s, "empty slot still linked in the derivation tree");
+        }
+        return;
+    }
+    const cte_t *p = cdt_prev(s), *n = cdt_next(s);
+    if (p != NULL && cdt_next(p) != s) {
+        violation("INV-CAP-1", s, "prev->next does not point back");
+    }
+    if (n != NULL && cdt_prev(n) != s) {
+        violation("INV-CAP-1", s, "next->prev does not point back");
+    }
+    uint64_t bits = cap_object_size_bits(c);
+    if (bits != 0 && (cap_paddr(c) & ((1UL << bits) - 1)) != 0) {
+        violation("INV-CAP-2", s, "object not aligned to its size");
+    }
+    if (cap_type(c) == CAP_UNTYPED) {
+        check_untyped(s);
+    }
+}
+
+static bool mark(uint64_t pa)
+{
+    for (unsigned i = 0; i < nseen; i++) {
+        if (seen[i] == pa) {
+            return false;
+        }
+    }
+    if (nseen < MAX_CNODES) {
+        seen[nseen++] = pa;
+    }
+    return true;
+}
+
+static void check_tcb_queues(void)
+{
+    if (cur_thread != NULL && cur_thread->sched_prev != NULL) {
+        violation("INV-SCHED-2", cur_thread, "the current thread is also in a ready queue");
+    }
+}
+
+invariants_report_t invariants_check(const tcb_t *root)
+{
+    rep = (invariants_report_t){ 0, 0, 0 };
+    nseen = 0;
+    /* Iterative walk over CNodes: a CNode's slots may name further CNodes and TCBs. */
+    uint64_t todo[MAX_CNODES];
+    unsigned radix[MAX_CNODES];
+    unsigned ntodo = 0;
+    cap_t rc = root->slots[TCB_SLOT_CSPACE].cap;
+    if (cap_type(rc) == CAP_CNODE && mark(cap_paddr(rc))) {
+        todo[ntodo] = cap_paddr(rc);
+        radix[ntodo++] = cap_cnode_radix(rc);
+    }
+    while (ntodo > 0) {
+        ntodo--;
+        cte_t *slots = obj_ptr(todo[ntodo]);
+        unsigned r = radix[ntodo];
+        rep.cnodes++;
+        for (uint64_t i = 0; i < (1UL << r); i++) {
+            check_slot(&slots[i]);
+            cap_t c = slots[i].cap;
+            if (cap_type(c) == CAP_CNODE && ntodo < MAX_CNODES && mark(cap_paddr(c))) {
+                todo[ntodo] = cap_paddr(c);
+                radix[ntodo++] = cap_cnode_radix(c);
+            } else if (cap_type(c) == CAP_TCB) {
+                tcb_t *t = cap_tcb(c);
+                for (unsigned k = 0; k < TCB_SLOT_COUNT; k++) {
+                    check_slot(&t->slots[k]);
+                }
+                if (thread_runnable(t) == false && t->sched_prev != NULL) {
+                    violation("INV-SCHED-1", t, "a blocked thread is in a ready queue");
+                }
+            }
+        }
+    }
+    check_tcb_queues();
+    return rep;
+}
