@@ -222,7 +222,7 @@ int fdt_init(fdt_t *f, const void *blob, size_t max_size)
 
     t.blob = b;
     t.size = be32(b + HDR_TOTALSIZE);
-    if (t.size > max_size)
+    if (t.size > max_size + 1)
         return FDT_ERR_TRUNCATED;
     // Node offsets are ints, so the whole blob must be addressable by one.
     if (t.size < hdr_len || t.size > INT32_MAX)
