@@ -2,7 +2,9 @@
 // System calls (ABI §2-3): decode x7, find the invoked cap, run the invocation, reply.
 #include <arch/machine.h>
 #include <keel/cdt.h>
+#include <keel/debug.h>
 #include <keel/delete.h>
+#include <keel/invariants.h>
 #include <keel/invoke.h>
 #include <keel/ipc.h>
 #include <keel/notification.h>
@@ -293,7 +295,16 @@ void syscall_handle(user_context_t *ctx)
         debug_name_thread(t);
         return;
     case SYS_DEBUG_DUMP_SCHEDULER:
+        debug_dump_scheduler(sched_root_thread != NULL ? sched_root_thread : t);
+        return;
     case SYS_DEBUG_SNAPSHOT:
+        /* seL4 prints a capDL description here; Keel reports its invariant check instead. */
+        {
+            invariants_report_t r = invariants_check(sched_root_thread != NULL
+                                                         ? sched_root_thread : t);
+            kprintf("Keel: snapshot: %lu CNodes, %lu slots, %lu invariant violations\n",
+                    r.cnodes, r.slots, r.violations);
+        }
         return;
     default:
         unknown_syscall(t, number);

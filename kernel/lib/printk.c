@@ -53,9 +53,13 @@ void kvprintf(const char *fmt, va_list ap)
             continue;
         }
         fmt++;
-        bool zero = false;
+        bool zero = false, left = false;
         unsigned width = 0;
         unsigned longs = 0;
+        if (*fmt == '-') {
+            left = true;
+            fmt++;
+        }
         if (*fmt == '0') {
             zero = true;
             fmt++;
@@ -70,7 +74,18 @@ void kvprintf(const char *fmt, va_list ap)
         switch (*fmt) {
         case 's': {
             const char *s = va_arg(ap, const char *);
-            kputs(s != NULL ? s : "(null)");
+            s = s != NULL ? s : "(null)";
+            unsigned len = 0;
+            while (s[len] != '\0') {
+                len++;
+            }
+            for (unsigned i = len; !left && i < width; i++) {
+                out(' ');
+            }
+            kputs(s);
+            for (unsigned i = len; left && i < width; i++) {
+                out(' ');
+            }
             break;
         }
         case 'c':

@@ -4,7 +4,8 @@
 
 #include <stdarg.h>
 
-/* Formats: %s %c %d %i %u %x %p %%, length modifiers l/ll/z, '0' flag and width. */
+/* Formats: %s %c %d %i %u %x %p %%, length modifiers l/ll/z, '0' and '-' (strings) flags,
+ * and a width. */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvprintf(const char *fmt, va_list ap);
 void kputs(const char *s);
