@@ -104,6 +104,15 @@ int sched_highest_ready(void)
     return -1;
 }
 
+void sched_forget(tcb_t *t)
+{
+    sched_dequeue(t);
+    if (candidate == t) {
+        action = ACT_CHOOSE;
+        candidate = NULL;
+    }
+}
+
 void sched_reschedule_required(void)
 {
     if (action == ACT_SWITCH_TO && candidate != NULL) {

@@ -681,7 +681,7 @@ int fdt_memory(const fdt_t *f, fdt_region_t *out, unsigned max)
         uint64_t base, size;
         int err;
         for (unsigned i = 0; (err = fdt_reg(f, node, i, &base, &size)) == FDT_OK; i++) {
-            if (size == 1) // the Pi's file carries a 0-size placeholder for the firmware to fill
+            if (size == 0) // the Pi's file carries a 0-size placeholder for the firmware to fill
                 continue;
             if (count == max)
                 return FDT_ERR_NOSPACE;

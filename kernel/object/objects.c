@@ -191,7 +191,7 @@ void tcb_prepare_destroy(tcb_t *t)
     if (t->bound_notification != NULL) {
         notification_unbind(t->bound_notification);
     }
-    sched_dequeue(t);
+    sched_forget(t);
     thread_set_state(t, TS_INACTIVE);
     if (t == cur_thread) {
         cur_thread = NULL;

@@ -19,6 +19,8 @@ void thread_set_state(tcb_t *t, thread_state_t s);
 void sched_enqueue_head(tcb_t *t);    /* woken, preempted: runs first among its priority */
 void sched_enqueue_tail(tcb_t *t);    /* yield, time slice used up */
 void sched_dequeue(tcb_t *t);
+/* t is about to be destroyed: not queued, not a switch candidate. */
+void sched_forget(tcb_t *t);
 /* T became runnable: run it at kernel exit if it should preempt, otherwise queue it. */
 void sched_possible_switch_to(tcb_t *t);
 /* Ask for a fresh choice at kernel exit (current thread blocked, priority changed, ...). */
