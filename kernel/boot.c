@@ -61,15 +61,6 @@ static void check_board(const fdt_t *fdt)
           (uint64_t)PLAT_UART_PADDR);
 }
 
-static uint64_t read_be(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < n; i++) {
-        v = v << 8 | p[i];
-    }
-    return v;
-}
-
 /* Free RAM = every /memory range minus the kernel, the DTB and the DTB's reserve map. */
 static void setup_memory(const fdt_t *fdt, uint64_t load_pa, uint64_t dtb_pa)
 {
@@ -82,15 +73,10 @@ static void setup_memory(const fdt_t *fdt, uint64_t load_pa, uint64_t dtb_pa)
     }
     bootmem_reserve(load_pa, (uint64_t)(_end - _head));
     bootmem_reserve(dtb_pa, fdt_totalsize(fdt));
-    /* The reserve map: (address, size) pairs of big-endian words until a zero pair. */
-    const uint8_t *blob = fdt->blob;
-    uint64_t off = read_be(blob + 16, 4);
-    for (; off + 16 <= fdt_totalsize(fdt); off += 16) {
-        uint64_t base = read_be(blob + off, 8), size = read_be(blob + off + 8, 8);
-        if (base == 0 && size == 0) {
-            break;
-        }
-        bootmem_reserve(base, size);
+    fdt_region_t rsv[16];
+    int n = fdt_memreserve(fdt, rsv, 16);
+    for (int i = 0; i < n; i++) {
+        bootmem_reserve(rsv[i].base, rsv[i].size);
     }
 }
 

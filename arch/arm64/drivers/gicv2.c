@@ -29,8 +29,8 @@ static inline uint32_t d_rd(unsigned off) { return gicd[off / 4]; }
 
 void arch_irq_init(void)
 {
-    gicd = arch_map_device(PLAT_GICD_PADDR, 0x1000);
-    gicc = arch_map_device(PLAT_GICC_PADDR, 0x2000);
+    gicd = arch_map_device(PLAT_GICD_PADDR, 0x1000);   /* registers used fit the first page */
+    gicc = arch_map_device(PLAT_GICC_PADDR, 0x1000);
     unsigned lines = 32 * ((d_rd(GICD_TYPER) & 0x1f) + 1);
 
     d_wr(GICD_CTLR, 0);
