@@ -30,10 +30,16 @@ static bool insert_at(unsigned i, uint64_t base, uint64_t end)
 
 bool bootmem_add_ram(uint64_t base, uint64_t size)
 {
+    if (size == 0) {
+        return true;
+    }
+    if (base + size < base || base > ~(PAGE - 1)) {
+        return false;   /* wraps past 2^64: a corrupt description, not RAM */
+    }
     uint64_t end = (base + size) & ~(PAGE - 1);
     base = (base + PAGE - 1) & ~(PAGE - 1);
-    if (size == 0 || base + size < base || end <= base) {
-        return size == 0;
+    if (end <= base) {
+        return false;   /* not one whole page: nothing usable, say so */
     }
     unsigned i = 0;
     while (i < nregions && regions[i].base < base) {
@@ -50,12 +56,14 @@ bool bootmem_reserve(uint64_t base, uint64_t size)
     if (size == 0) {
         return true;
     }
+    /* Saturate at the last page boundary: no free range can end above it. */
     uint64_t end = base + size;
-    if (end < base) {
-        end = ~0UL;
+    if (end < base || end > ~(PAGE - 1)) {
+        end = ~(PAGE - 1);
+    } else {
+        end = (end + PAGE - 1) & ~(PAGE - 1);
     }
     base &= ~(PAGE - 1);
-    end = (end + PAGE - 1) & ~(PAGE - 1);
     for (unsigned i = 0; i < nregions;) {
         bootmem_region_t *r = &regions[i];
         if (r->end <= base || r->base >= end) {

@@ -18,7 +18,7 @@ static tcb_t *candidate;
 
 static tcb_t *queue_head[NUM_PRIORITIES];
 static tcb_t *queue_tail[NUM_PRIORITIES];
-static uint64_t ready_bitmap[NUM_PRIORITIES / 64];
+uint64_t ready_bitmap[NUM_PRIORITIES / 64];
 /* Queued threads are marked by a non-NULL sched_prev or being the head: keep a flag instead. */
 static bool queued(const tcb_t *t)
 {
@@ -92,16 +92,6 @@ void sched_dequeue(tcb_t *t)
     if (queue_head[p] == NULL) {
         ready_bitmap[p / 64] &= ~(1UL << (p % 64));
     }
-}
-
-int sched_highest_ready(void)
-{
-    for (int w = NUM_PRIORITIES / 64 - 1; w >= 0; w--) {
-        if (ready_bitmap[w] != 0) {
-            return w * 64 + 63 - __builtin_clzl(ready_bitmap[w]);
-        }
-    }
-    return -1;
 }
 
 void sched_forget(tcb_t *t)

@@ -210,6 +210,9 @@ static syserr_t check_spaces(invocation_t *inv, tcb_t *t, unsigned cs_k, uint64_
 static void install(tcb_t *t, unsigned which, cte_t *src, cap_t c)
 {
     cte_t *dst = &t->slots[which];
+    if (which == TCB_SLOT_VSPACE) {
+        t->vs_gen = 0;   /* the fastpath's cached TTBR0 no longer describes this slot */
+    }
     cte_delete_one(dst);
     if (!cap_is_null(c) && cap_same_object(src->cap, c)) {
         cdt_insert_derived(src, dst, c);

@@ -9,7 +9,8 @@
 
 Each --expect LABEL=REGEX must match a console line, in the given order. Every in-QEMU test line
     ABC0001 some_name pass|fail
-counts as one test of its own. With --expect-exit, QEMU must then stop by itself with status 0 (the
+counts as one test of its own; the lines indented by two spaces just before a failing one are its
+reason. With --expect-exit, QEMU must then stop by itself with status 0 (the
 root task powers the machine off). One line per check is printed (PASS name / FAIL name — reason),
 the console goes to <result>.log and the verdicts to the --result JSON file.
 """
@@ -60,17 +61,38 @@ class Judge:
         self.tests = []                   # Check for each numbered test line
         self.abort = None                 # why the boot was cut short
         self.fatal = None                 # the kernel's first fatal message, if any
+        self.prev = None                  # the previous line handed in
+        self.counted = False              # whether it counted as a test or an expectation
+        self.why = []                     # "  reason" lines since the last test line
 
     def __call__(self, line):
         line = line.rstrip()
+        # qemu.run also hands in a trailing partial line, again each time it grows, and then once
+        # complete: that is one line (one test, one expectation met), not several.
+        prev, self.prev = self.prev, line
+        prev_counted, self.counted = self.counted, False
+        if line == prev or (prev_counted and prev and line.startswith(prev)):
+            self.counted = prev_counted
+            return False
         m = TEST_LINE.match(line)
         if m:
-            self.tests.append(Check(f"{self.prefix} {m['id']} {m['name']}", m["res"] == "pass",
-                                    "reported fail by the test itself"))
+            self.counted = True
+            why = "; ".join(self.why[:4]) or "reported fail by the test itself"
+            if len(self.why) > 4:
+                why += f" (+{len(self.why) - 4} more)"
+            self.why = []
+            self.tests.append(Check(f"{self.prefix} {m['id']} {m['name']}", m["res"] == "pass", why))
             return False
+        if line.startswith("  ") and line.strip():
+            # A test's reasons for failing precede its line, indented by two spaces.
+            if self.why and prev is not None and line.startswith(prev) and self.why[-1] == prev.strip():
+                self.why[-1] = line.strip()
+            else:
+                self.why.append(line.strip())
         if self.next < len(self.expects):
             label, rx = self.expects[self.next]
             if rx.search(line):
+                self.counted = True
                 self.met.append(Check(f"{self.prefix} {label}", True))
                 self.next += 1
                 return self.next == len(self.expects) and not self.expect_exit

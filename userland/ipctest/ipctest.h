@@ -80,6 +80,8 @@ extern struct it_env it;
 // Check helpers: each failed check prints one "  ..." line and marks the running test failed.
 bool it_check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool it_eq(const char *what, seL4_Word got, seL4_Word want);
+// As it_eq, naming element i of what ("MR", 5 -> "MR[5]").
+bool it_eqi(const char *what, unsigned i, seL4_Word got, seL4_Word want);
 #define CHECK(cond, ...) it_check((cond), __VA_ARGS__)
 #define EQ(what, got, want) it_eq((what), (seL4_Word)(got), (seL4_Word)(want))
 
@@ -156,6 +158,18 @@ void it_start(it_thread_t *t);
 void it_threads_reset(void);
 // The svc-level helpers threads use (no TLS, no IPC buffer of the root).
 void it_thread_sys(seL4_Syscall_ID sys, keel_ipc_regs_t *r);
+
+// A thread that issues one syscall with x0 = cptr, x1 = info, x2..x5 = mr[0..3] (SENT0..SENT3
+// if mr is NULL). Results: r[0] = x0, r[1] = x1, r[2..5] = x2..x5 after the syscall returned,
+// r[6] = address of its svc (stored before the svc). Not started.
+it_thread_t *it_sys_thread(seL4_Word prio, seL4_CPtr fault_ep, seL4_Syscall_ID sys, seL4_CPtr cptr,
+                           seL4_Word info, const seL4_Word *mr);
+it_thread_t *it_sys_thread_nobuf(seL4_Word prio, seL4_CPtr fault_ep, seL4_Syscall_ID sys,
+                                 seL4_CPtr cptr, seL4_Word info, const seL4_Word *mr);
+#define R_X0 0
+#define R_X1 1
+#define R_MR 2
+#define R_SVC 6
 
 // Starts the idle thread behind it_settle().
 bool it_idle_init(void);

@@ -8,6 +8,7 @@
 _Static_assert(sizeof(asid_pool_t) == (1u << ASID_POOL_BITS), "an ASID pool is 4 KiB");
 
 asid_pool_t *asid_pools[ASID_POOLS];
+uint64_t asid_generation = 1;
 
 void arch_asid_pool_init(uint64_t pool_pa, uint64_t vspace_pa)
 {
@@ -48,6 +49,7 @@ void arch_asid_pool_remove(unsigned pool)
         }
     }
     asid_pools[pool] = NULL;
+    asid_generation++;
 }
 
 int arch_asid_alloc(unsigned pool)
@@ -67,6 +69,9 @@ void arch_asid_set(uint16_t asid, uint64_t vspace_pa)
     asid_pool_t *p = asid_pools[(asid / ASIDS_PER_POOL) % ASID_POOLS];
     if (p != NULL) {
         p->vspace[asid % ASIDS_PER_POOL] = vspace_pa;
+    }
+    if (vspace_pa == 0) {
+        asid_generation++;
     }
 }
 

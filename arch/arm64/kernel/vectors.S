@@ -33,9 +33,8 @@
     mrs     x0, elr_el1
     mrs     x1, spsr_el1
     stp     x0, x1, [sp, #CTX_PC]
-    mrs     x0, tpidr_el0
-    mrs     x1, tpidrro_el0
-    stp     x0, x1, [sp, #CTX_TPIDR]
+    mrs     x0, tpidr_el0               // TPIDRRO_EL0 is read-only at EL0: ctx already has it
+    str     x0, [sp, #CTX_TPIDR]
     mov     x0, sp
     adrp    x1, kernel_stack_top
     add     x1, x1, :lo12:kernel_stack_top
@@ -104,12 +103,13 @@ exception_vectors:
 el0_sync:
     save_user_and_switch
 #if KEEL_FASTPATH
-    /* Call (-1) and ReplyRecv (-2) try the fastpath; x7 still holds the number. */
-    mrs     x1, esr_el1
-    lsr     x1, x1, #26
-    cmp     x1, #0x15
+    /* Call (-1) and ReplyRecv (-2) of an svc try the fastpath; x7 still holds the number,
+     * x1/x2 the caller's x0 (cptr) and x1 (msginfo) were saved and are reloaded. */
+    mrs     x3, esr_el1
+    lsr     x3, x3, #26
+    cmp     x3, #0x15
     b.ne    1f
-    ldp     x1, x2, [x0]                // the caller's x0 (cptr) and x1 (msginfo)
+    ldp     x1, x2, [x0]
     cmn     x7, #1
     b.eq    fastpath_call
     cmn     x7, #2

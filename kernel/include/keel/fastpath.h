@@ -4,7 +4,8 @@
 
 #include <arch/context.h>
 
-/* Entered from the vectors with the caller's registers saved; never returns. When a
- * precondition fails it continues into the ordinary system-call path. */
-_Noreturn void fastpath_call(user_context_t *ctx, uint64_t cptr, uint64_t msginfo);
-_Noreturn void fastpath_reply_recv(user_context_t *ctx, uint64_t cptr, uint64_t msginfo);
+/* Entered from the vectors with the caller's registers saved; they never return to their
+ * caller: they leave through the return to user mode or continue into the ordinary
+ * system-call path when a precondition fails. */
+void fastpath_call(user_context_t *ctx, uint64_t cptr, uint64_t msginfo);
+void fastpath_reply_recv(user_context_t *ctx, uint64_t cptr, uint64_t msginfo);

@@ -90,6 +90,10 @@ typedef struct tcb {
     bool blocking_is_call;
     uint64_t ipc_buffer;          /* user address, 0 = none */
     uint64_t fault_ep;            /* CPtr looked up at fault time */
+    /* TTBR0 for this thread's VSpace, valid while vs_gen equals the ASID generation (the
+     * fastpath's cheap form of "the VSpace cap has an ASID that still names it"). */
+    uint64_t vs_ttbr0;
+    uint64_t vs_gen;
     uint64_t fault_type;          /* pending fault (seL4_Fault_* label), 0 = none */
     uint64_t fault_w[6];          /* its details, composed into a message at delivery */
     struct notification *bound_notification;

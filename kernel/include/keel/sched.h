@@ -26,7 +26,16 @@ void sched_possible_switch_to(tcb_t *t);
 /* Ask for a fresh choice at kernel exit (current thread blocked, priority changed, ...). */
 void sched_reschedule_required(void);
 /* Priority of the best queued thread, -1 if none is queued. */
-int sched_highest_ready(void);
+extern uint64_t ready_bitmap[NUM_PRIORITIES / 64];
+static inline int sched_highest_ready(void)
+{
+    for (int w = NUM_PRIORITIES / 64 - 1; w >= 0; w--) {
+        if (ready_bitmap[w] != 0) {
+            return w * 64 + 63 - __builtin_clzl(ready_bitmap[w]);
+        }
+    }
+    return -1;
+}
 /* Kernel entry from a running thread: nothing has changed yet. */
 void sched_kernel_entry(void);
 /* Kernel exit: settles who runs and returns to it, or idles. */

@@ -4,9 +4,9 @@
 #include <keel/invoke.h>
 #include <keel/runtime.h>
 
-// Sent in x2..x5 for MRs the tag does not cover, so that a kernel reading past the message length
-// gets values no test would ever expect.
-#define POISON 0xDEAD00000000BEEFUL
+// KEEL_INVOKE_POISON is sent in x2..x5 for MRs the tag does not cover, so that a kernel reading
+// past the message length gets values no test would ever expect.
+#define POISON KEEL_INVOKE_POISON
 
 #define MAX_LENGTH seL4_MsgMaxLength
 

@@ -16,6 +16,9 @@ typedef struct {
 } asid_pool_t;
 
 extern asid_pool_t *asid_pools[ASID_POOLS];
+/* Bumped whenever an ASID stops naming a VSpace; cached TTBR0 values of older generations
+ * are stale (tcb_t.vs_gen). Starts at 1 so that 0 never matches. */
+extern uint64_t asid_generation;
 
 /* The VSpace physical address owning asid, 0 if none. */
 static inline uint64_t arch_asid_vspace(uint16_t asid)

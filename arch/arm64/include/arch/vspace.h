@@ -5,4 +5,4 @@
 #include <keel/object.h>
 
 /* Makes t's VSpace current; a thread without a valid one runs with an empty address space. */
-void vspace_activate(const tcb_t *t);
+void vspace_activate(tcb_t *t);

@@ -166,7 +166,9 @@ _Static_assert(sizeof(seL4_UserContext) == KEEL_USER_CONTEXT_WORDS * sizeof(seL4
 // Calls `cap` with tag (label, 0, ncaps, length): mr[0..length-1] are the message words and
 // caps[0..ncaps-1] the extra cap CPtrs (either may be NULL when its count is 0). The tag is sent
 // exactly as given, so a test can send a short message or claim caps that are not there;
-// registers x2..x5 for MRs at or beyond `length` carry a poison pattern. Returns the reply tag.
+// registers x2..x5 for MRs at or beyond `length` carry KEEL_INVOKE_POISON. Returns the reply tag.
+#define KEEL_INVOKE_POISON 0xDEAD00000000BEEFUL
+
 seL4_MessageInfo_t keel_invoke(seL4_CPtr cap, seL4_Word label, seL4_Word length, seL4_Word ncaps,
                                const seL4_Word *mr, const seL4_CPtr *caps);
 
