@@ -8,7 +8,7 @@
 /*
  * The physical window is abstract here: l_obj(p) is the first slot of the object at physical
  * address p. A CNode cap is "ok" when its 2^radix slots are readable memory, and the CSpace is
- * "closed" when every readable slot that holds a CNode cap names an ok CNode. Both are the
+ * "closed" when every slot of an ok CNode that holds a CNode cap names an ok CNode. Both are the
  * capability invariants lookup relies on (every CNode cap names a live CNode of its radix,
  * INV-CAP-2/INV-MEM-3 in proofs-notes/cap.md); lookup itself neither creates nor checks them.
  */
@@ -19,7 +19,8 @@
       \valid_read(l_obj(l_paddr(c)) + (0 .. (1 << l_radix(c)) - 1));
 
   predicate cspace_closed{L} =
-      \forall cte_t *s; \valid_read(s) && l_type(s->cap) == CAP_CNODE ==> cnode_ok(s->cap);
+      \forall cap_t c, integer i; cnode_ok(c) && 0 <= i < (1 << l_radix(c)) &&
+          l_type(l_obj(l_paddr(c))[i].cap) == CAP_CNODE ==> cnode_ok(l_obj(l_paddr(c))[i].cap);
 */
 
 /* Trusted: the definition of the physical window (kernel: physmap offset; tests: an arena). */
@@ -55,6 +56,8 @@ bool lookup_resolve(cap_t root, uint64_t cptr, unsigned n, cte_t **slot, unsigne
 
 /*@ requires \valid_read(t);
     requires \valid(slot) && \valid(lf) && \separated(slot, lf);
+    requires l_type(t->slots[TCB_SLOT_CSPACE].cap) == CAP_CNODE ==>
+             cnode_ok(t->slots[TCB_SLOT_CSPACE].cap);
     requires cspace_closed;
     assigns *slot, *lf;
     ensures \result ==> \valid_read(*slot);

@@ -198,6 +198,8 @@ tcb_t *roottask_create(const void *elf, size_t elf_size, const void *dtb, size_t
     t->ctx.spsr = thread_sanitise_spsr(0);
     memcpy(t->name, "rootserver", sizeof("rootserver"));
     boot_cspace_copy(&cs, SLOT_INIT_CNODE, &t->slots[TCB_SLOT_CSPACE]);
+    tcb_cspace_changed(t);
+    t->reply_w0 = cap_reply(tcb_pa, false, false).w0;
     boot_cspace_copy(&cs, SLOT_INIT_VSPACE, &t->slots[TCB_SLOT_VSPACE]);
     boot_cspace_copy(&cs, SLOT_INIT_IPC_BUFFER, &t->slots[TCB_SLOT_BUFFER]);
     t->slots[TCB_SLOT_REPLY].cap = cap_reply(tcb_pa, true, true);

@@ -37,6 +37,7 @@ static cap_t make_zombie(cap_t c)
     if (cap_type(c) == CAP_TCB) {
         tcb_t *t = cap_tcb(c);
         tcb_prepare_destroy(t);
+        t->cs_slots = NULL;
         return cap_zombie(cap_paddr(c), ZOMBIE_TCB_RADIX, TCB_SLOT_COUNT);
     }
     return cap_zombie(cap_paddr(c), cap_cnode_radix(c), 1UL << cap_cnode_radix(c));

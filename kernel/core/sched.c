@@ -33,7 +33,9 @@ bool thread_runnable(const tcb_t *t)
 void thread_set_state(tcb_t *t, thread_state_t s)
 {
     t->state = s;
-    if (t == cur_thread && !thread_runnable(t)) {
+    /* A pending switch already replaces the current thread; only a plain resume must turn
+     * into a fresh choice (as seL4's scheduleTCB). */
+    if (t == cur_thread && action == ACT_RESUME && !thread_runnable(t)) {
         sched_reschedule_required();
     }
 }

@@ -56,21 +56,20 @@ static cte_t *lookup_deeper(cte_t *s, uint64_t cptr, unsigned n)
 
 FP_INLINE cte_t *lookup(const tcb_t *t, uint64_t cptr)
 {
-    cap_t node = t->slots[TCB_SLOT_CSPACE].cap;
-    if (cap_type(node) != CAP_CNODE) {
+    cte_t *slots = t->cs_slots;            /* the root CNode, decoded when it was installed */
+    if (slots == NULL) {
         return NULL;
     }
-    unsigned radix = cap_cnode_radix(node);
-    unsigned level = radix + cap_cnode_guard_size(node);
-    uint64_t bits = cptr >> (64 - level);     /* guard above, index below */
-    if ((bits >> radix) != cap_cnode_guard(node)) {
+    uint64_t ss = t->cs_shift_single;
+    uint64_t bits = cptr >> (ss & 63);     /* guard above, index below */
+    if ((bits & ~t->cs_mask) != t->cs_guard_hi) {
         return NULL;
     }
-    cte_t *s = &cnode_slots(node)[bits & ((1UL << radix) - 1)];
-    if (level == 64 || cap_type(s->cap) != CAP_CNODE) {
+    cte_t *s = &slots[bits & t->cs_mask];
+    if ((ss & (1UL << 8)) || cap_type(s->cap) != CAP_CNODE) {
         return s;
     }
-    return lookup_deeper(s, cptr, 64 - level);
+    return lookup_deeper(s, cptr, (unsigned)(ss & 63));
 }
 
 /* FP-6: the partner may run now. The current thread was the highest runnable one, so a
@@ -150,13 +149,12 @@ void fastpath_call(user_context_t *ctx, uint64_t cptr, uint64_t msginfo)
         ep->head_state = EP_IDLE;
         ep->tail = NULL;
     }
-    dest->ep_next = NULL;
-    dest->blocked_on = NULL;
+    /* dest's queue links and blocked_on are dead now: they are read only while it is queued. */
     caller->restart_pc = ctx->pc - 4;
     caller->state = TS_BLOCKED_ON_REPLY;
     /* A reply cap is never revocable (cdt_cap_revocable), so a plain link suffices. */
-    cdt_link_after(&caller->slots[TCB_SLOT_REPLY], caller_slot,
-                   cap_reply(obj_paddr(caller), false, dest->blocking_can_grant), false, false);
+    cap_t reply = { caller->reply_w0 | ((uint64_t)dest->blocking_can_grant << 52), 0 };
+    cdt_link_after(&caller->slots[TCB_SLOT_REPLY], caller_slot, reply, false, false);
     switch_to(ctx, dest, cap_badge(ep_cap), msginfo);
 }
 
@@ -190,7 +188,10 @@ void fastpath_reply_recv(user_context_t *ctx, uint64_t cptr, uint64_t msginfo)
     cte_t *caller_slot = &server->slots[TCB_SLOT_CALLER];
     cap_t reply = caller_slot->cap;
     tcb_t *client = obj_ptr(cap_paddr(reply));
+    /* The reply cap is the last child of the client's master reply cap: nothing follows it,
+     * so unlinking it only touches the master (checked, not assumed). */
     if (cap_type(reply) != CAP_REPLY || cap_reply_is_master(reply) ||
+        (caller_slot->next & ~31UL) != 0 ||
         client->state != TS_BLOCKED_ON_REPLY || client->fault_type != 0 ||
         client->vs_gen != asid_generation || !may_switch_to(client, server)) {
         fp_slowpath(ctx);
@@ -211,6 +212,10 @@ void fastpath_reply_recv(user_context_t *ctx, uint64_t cptr, uint64_t msginfo)
         ep->head_state = (uint64_t)server | EP_RECV;
     }
     ep->tail = server;
-    cdt_remove(caller_slot);
+    cte_t *master = cdt_prev(caller_slot);
+    master->next &= 1;                          /* keep the master's first-badged flag */
+    caller_slot->cap = cap_null();
+    caller_slot->prev = 0;
+    caller_slot->next = 0;
     switch_to(ctx, client, 0, msginfo);
 }

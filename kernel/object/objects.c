@@ -29,8 +29,23 @@ unsigned object_size_bits(unsigned type, unsigned size_bits)
     }
 }
 
+void tcb_cspace_changed(tcb_t *t)
+{
+    cap_t c = t->slots[TCB_SLOT_CSPACE].cap;
+    if (cap_type(c) != CAP_CNODE) {
+        t->cs_slots = NULL;
+        return;
+    }
+    unsigned radix = cap_cnode_radix(c), level = radix + cap_cnode_guard_size(c);
+    t->cs_slots = cnode_slots(c);
+    t->cs_mask = (1UL << radix) - 1;
+    t->cs_guard_hi = cap_cnode_guard(c) << radix;
+    t->cs_shift_single = (64 - level) | (level == 64 ? 1UL << 8 : 0);
+}
+
 static void tcb_init(tcb_t *t)
 {
+    t->reply_w0 = cap_reply(obj_paddr(t), false, false).w0;
     t->state = TS_INACTIVE;
     /* The master reply cap: every reply cap to this thread is derived from it. */
     t->slots[TCB_SLOT_REPLY].cap = cap_reply(obj_paddr(t), true, true);

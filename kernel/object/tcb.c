@@ -217,6 +217,9 @@ static void install(tcb_t *t, unsigned which, cte_t *src, cap_t c)
     if (!cap_is_null(c) && cap_same_object(src->cap, c)) {
         cdt_insert_derived(src, dst, c);
     }
+    if (which == TCB_SLOT_CSPACE) {
+        tcb_cspace_changed(t);
+    }
 }
 
 static syserr_t set_space(invocation_t *inv, tcb_t *t, bool with_buffer)

@@ -307,6 +307,49 @@ out:
     vt_slot_release(mark);
 }
 
+// An ASID freed by deleting a VSpace and handed to a new VSpace must not bring back the old
+// VSpace's translations (the kernel has to flush the ASID from the TLB): a thread in the new
+// VSpace reads its own frame at an address a thread in the old one had just read.
+static void test_asid_reuse_translations(void)
+{
+    seL4_CPtr mark = vt_slot_mark();
+    const seL4_Word x = 0x20000000, r1 = vt_window(20), r2 = r1 + 0x10000;
+    seL4_CPtr pool = vt_new_pool();
+    seL4_CPtr v = vt_new(seL4_ARM_VSpaceObject, 0), w = vt_new(seL4_ARM_VSpaceObject, 0);
+    seL4_CPtr f1 = vt_new(seL4_ARM_SmallPageObject, 0), f2 = vt_new(seL4_ARM_SmallPageObject, 0);
+    seL4_CPtr c1 = f1 ? vt_copy(f1, VT_RW) : 0, c2 = f2 ? vt_copy(f2, VT_RW) : 0;
+    if (!pool || !v || !w || !c1 || !c2 || !OK(keel_arm_asid_pool_assign(pool, v)) ||
+        !vt_map_image(v) || !OK(vt_map_auto(f1, v, x, VT_RW, VT_CACHED)) ||
+        !OK(vt_map_auto(c1, VT_ROOT_VS, r1, VT_RW, VT_CACHED)) ||
+        !OK(vt_map_auto(c2, VT_ROOT_VS, r2, VT_RW, VT_CACHED)) || !WRITE(r1, 0xAAAA) ||
+        !WRITE(r2, 0xBBBB)) {
+        goto out;
+    }
+    vt_prober_cmd.op = VT_OP_READ64;
+    vt_prober_cmd.addr = x;
+    struct vt_run r = vt_run_prober(v, NULL, NULL);
+    if (!CLEAN(r) || !EQ("x read in the first VSpace", vt_prober_cmd.result, 0xAAAA)) {
+        goto out;
+    }
+    if (!OK(vt_delete(v)) || !OK(keel_arm_asid_pool_assign(pool, w)) || !vt_map_image(w) ||
+        !OK(vt_map_auto(f2, w, x, VT_RW, VT_CACHED))) {
+        goto out;
+    }
+    ERR_IC(keel_arm_page_clean_data(f1, 0, 64), 0); // f1's record now names w (same ASID)
+    r = vt_run_prober(w, NULL, NULL);
+    if (CLEAN(r)) {
+        EQ("x read in the VSpace that got the ASID next", vt_prober_cmd.result, 0xBBBB);
+    }
+    // Unmapped in the new VSpace: the old translation must not answer either.
+    if (OK(keel_arm_page_unmap(f2))) {
+        r = vt_run_prober(w, NULL, NULL);
+        vt_expect_vmfault(__LINE__, &r, (seL4_Word)vt_read64_insn, x, 0, VT_EC_DABT_LOWER,
+                          VT_FSC_TRANSLATION(3), 0, false);
+    }
+out:
+    vt_slot_release(mark);
+}
+
 const struct vt_test vt_tests_fault[] = {
     {"rights_read_only_fault", test_read_only},
     {"rights_masking", test_rights_masking},
@@ -314,5 +357,6 @@ const struct vt_test vt_tests_fault[] = {
     {"execute_never_fault", test_execute_never},
     {"revoke_untyped_mapped_twice", test_revoke_mapped},
     {"vspace_delete_frees_asid", test_vspace_delete},
+    {"asid_reuse_no_stale_translation", test_asid_reuse_translations},
     {NULL, NULL},
 };

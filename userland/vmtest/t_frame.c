@@ -137,6 +137,17 @@ static void test_map_4k_shared(void)
     EQ("probe of b after Page_Unmap", PROBE(VT_ROOT_VS, b), 0);
     READ_FAULT(b + 8, VT_FSC_TRANSLATION(3));
     READ(a + 8, pattern(2, 8));
+    // A copy of a mapped frame cap starts unmapped (§13.8).
+    seL4_CPtr c2 = vt_copy(f, VT_RW);
+    if (c2) {
+        ERR(keel_arm_page_clean_data(c2, 0, 64), seL4_IllegalOperation);
+        // Deleting a mapped cap unmaps it even though other caps to the frame remain (§13.9).
+        if (OK(map(c2, VT_ROOT_VS, b)) && READ(b + 8, pattern(2, 8)) && OK(vt_delete(c2))) {
+            EQ("probe of b after deleting its cap", PROBE(VT_ROOT_VS, b), 0);
+            READ_FAULT(b + 8, VT_FSC_TRANSLATION(3));
+            READ(a + 8, pattern(2, 8));
+        }
+    }
 out:
     vt_slot_release(mark);
 }

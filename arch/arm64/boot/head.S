@@ -156,6 +156,7 @@ high_entry:
     adrp    x0, kernel_stack_top
     add     x0, x0, :lo12:kernel_stack_top
     mov     sp, x0
+    msr     tpidr_el1, x0               // kernel entry from EL0 finds its stack here
     adrp    x0, exception_vectors
     add     x0, x0, :lo12:exception_vectors
     msr     vbar_el1, x0

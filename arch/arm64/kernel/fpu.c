@@ -3,28 +3,26 @@
 #include <arch/fpu.h>
 #include <arch/sysreg.h>
 
-const tcb_t *fpu_owner;
-bool fpu_enabled = true;
-
-static void set_enabled(bool on)
-{
-    arch_fpu_set_enabled(on);
-}
+/* At boot FP is enabled (arch_cpu_init) with no owner: the first switch disables it. */
+fpu_state_t fpu_state = { .owner = NULL, .enabled_for = (const tcb_t *)1 };
 
 void arch_fpu_forget(const tcb_t *t)
 {
-    if (fpu_owner == t) {
-        fpu_owner = NULL;
+    if (fpu_state.owner == t) {
+        fpu_state.owner = NULL;
+    }
+    if (fpu_state.enabled_for == t) {
+        arch_fpu_set_enabled_for(NULL);
     }
 }
 
 void arch_fpu_trap(tcb_t *t)
 {
-    set_enabled(true);
-    if (fpu_owner != NULL) {
-        tcb_t *o = (tcb_t *)fpu_owner;
+    arch_fpu_set_enabled_for(t);
+    if (fpu_state.owner != NULL) {
+        tcb_t *o = (tcb_t *)fpu_state.owner;
         fpu_save(o->fpregs, &o->fpsr);
     }
     fpu_load(t->fpregs, &t->fpsr);
-    fpu_owner = t;
+    fpu_state.owner = t;
 }

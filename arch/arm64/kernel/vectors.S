@@ -36,8 +36,7 @@
     mrs     x0, tpidr_el0               // TPIDRRO_EL0 is read-only at EL0: ctx already has it
     str     x0, [sp, #CTX_TPIDR]
     mov     x0, sp
-    adrp    x1, kernel_stack_top
-    add     x1, x1, :lo12:kernel_stack_top
+    mrs     x1, tpidr_el1               // the kernel stack top (set once at boot)
     mov     sp, x1
 .endm
 

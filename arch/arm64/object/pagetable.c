@@ -92,7 +92,7 @@ syserr_t decode_vspace(invocation_t *inv)
     if (end <= start) {
         return err_arg(1);
     }
-    if (end > USER_LAST_VADDR + 1) {
+    if (end > USER_LAST_VADDR) {      /* §8.10: end beyond seL4_UserTop, even by one */
         return err_code(ERR_ILLEGAL_OPERATION);
     }
     pte_t *root;

@@ -94,6 +94,13 @@ typedef struct tcb {
      * fastpath's cheap form of "the VSpace cap has an ASID that still names it"). */
     uint64_t vs_ttbr0;
     uint64_t vs_gen;
+    /* The CSpace root's first level, decoded for the fastpath (tcb_cspace_changed); valid
+     * while cs_slots != NULL, i.e. while the CSpace slot holds a CNode cap. */
+    cte_t *cs_slots;
+    uint64_t cs_mask;             /* index bits */
+    uint64_t cs_guard_hi;         /* guard << radix */
+    uint64_t cs_shift_single;     /* 64 - (radix + guard size); bit 8: one level covers 64 */
+    uint64_t reply_w0;            /* word 0 of a non-master, non-granting reply cap to us */
     uint64_t fault_type;          /* pending fault (seL4_Fault_* label), 0 = none */
     uint64_t fault_w[6];          /* its details, composed into a message at delivery */
     struct notification *bound_notification;

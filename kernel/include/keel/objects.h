@@ -16,6 +16,9 @@ void object_free_zombie(cap_t z);
 /* Before a TCB's slots are cleared: stop it, unbind it, take it off every queue. */
 void tcb_prepare_destroy(tcb_t *t);
 
+/* Recomputes the fastpath's decoded copy of t's CSpace root (call whenever that slot changes). */
+void tcb_cspace_changed(tcb_t *t);
+
 /* Cancelling waiters: each is put in Restart so it re-issues its system call. */
 void endpoint_cancel_all(endpoint_t *ep);
 void endpoint_cancel_badged_sends(endpoint_t *ep, uint64_t badge);

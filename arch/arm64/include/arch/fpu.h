@@ -2,27 +2,37 @@
 // FP/SIMD state ownership: loaded on first use after a switch (EC 0x07 trap).
 #pragma once
 
+#include <arch/sysreg.h>
 #include <keel/object.h>
 
-#include <arch/sysreg.h>
+/*
+ * owner: the thread whose V0..V31/FPSR/FPCR are in the registers. enabled_for: the thread for
+ * which CPACR_EL1 lets EL0 use them (NULL: trapping). FP is enabled exactly when the running
+ * thread is the owner, so no thread can read another's registers (INV-FP-1).
+ */
+typedef struct {
+    const tcb_t *owner;
+    const tcb_t *enabled_for;
+} fpu_state_t;
 
-extern const tcb_t *fpu_owner;
-extern bool fpu_enabled;
+extern fpu_state_t fpu_state;
 
-static inline __attribute__((always_inline)) void arch_fpu_set_enabled(bool on)
+static inline __attribute__((always_inline)) void arch_fpu_set_enabled_for(const tcb_t *t)
 {
-    if (on != fpu_enabled) {
-        sysreg_write(cpacr_el1, on ? CPACR_FPEN_ALL : 0);
-        isb();
-        fpu_enabled = on;
+    sysreg_write(cpacr_el1, t != NULL ? CPACR_FPEN_ALL : 0);
+    isb();
+    fpu_state.enabled_for = t;
+}
+
+/* The owner may use its live registers without a trap; anyone else traps first. */
+static inline __attribute__((always_inline)) void arch_fpu_switch_to(const tcb_t *t)
+{
+    const tcb_t *want = t == fpu_state.owner ? t : NULL;
+    if (want != fpu_state.enabled_for) {
+        arch_fpu_set_enabled_for(want);
     }
 }
 
-/* The owner's registers are live: it may use them without a trap; others trap first. */
-static inline __attribute__((always_inline)) void arch_fpu_switch_to(const tcb_t *t)
-{
-    arch_fpu_set_enabled(t == fpu_owner);
-}
 void arch_fpu_forget(const tcb_t *t);
 void arch_fpu_trap(tcb_t *t);
 /* fpsr points at {fpsr, fpcr}. */
