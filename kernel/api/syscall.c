@@ -10,6 +10,7 @@
 #include <keel/notification.h>
 #include <keel/kernel.h>
 #include <keel/lookup.h>
+#include <keel/lookup_fast.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/string.h>
@@ -41,6 +42,17 @@ void inv_result(invocation_t *inv, unsigned i, uint64_t v)
     if (i + 1 > inv->reply_len) {
         inv->reply_len = i + 1;
     }
+}
+
+/* Capability lookup for system calls: the decoded first level, else the full walk. */
+static inline bool lookup_syscall(const tcb_t *t, uint64_t cptr, cte_t **slot, lookup_fault_t *lf)
+{
+    cte_t *s = lookup_first_level(t, cptr);
+    if (s != NULL) {
+        *slot = s;
+        return true;
+    }
+    return lookup_cap_slot(t, cptr, slot, lf);
 }
 
 static void cap_fault(tcb_t *t, uint64_t cptr, bool in_recv, const lookup_fault_t *lf)
@@ -121,11 +133,15 @@ static syserr_t decode_object(invocation_t *inv)
 /* Call, Send and NBSend: everything that is not a receive. */
 static void handle_send(tcb_t *t, bool blocking, bool is_call)
 {
-    invocation_t inv = { .thread = t, .is_call = is_call };
+    invocation_t inv;              /* fields set one by one: no zeroing on the hot path */
+    inv.thread = t;
+    inv.is_call = is_call;
+    inv.nextra = 0;
+    inv.reply_len = 0;
     uint64_t cptr = t->ctx.x[0];
     inv.info = msginfo_decode(t->ctx.x[1]);
     lookup_fault_t lf;
-    if (!lookup_cap_slot(t, cptr, &inv.slot, &lf)) {
+    if (!lookup_syscall(t, cptr, &inv.slot, &lf)) {
         if (blocking) {
             cap_fault(t, cptr, false, &lf);
         }
@@ -139,7 +155,7 @@ static void handle_send(tcb_t *t, bool blocking, bool is_call)
     if (inv.buffer != NULL) {
         for (unsigned k = 0; k < inv.info.extra_caps; k++) {
             uint64_t xptr = inv.buffer[IPCBUF_CAPS + k];
-            if (!lookup_cap_slot(t, xptr, &inv.extra_slot[k], &lf)) {
+            if (!lookup_syscall(t, xptr, &inv.extra_slot[k], &lf)) {
                 if (blocking) {
                     cap_fault(t, xptr, false, &lf);
                 }
@@ -202,7 +218,7 @@ static void handle_recv(tcb_t *t, bool blocking)
     uint64_t cptr = t->ctx.x[0];
     cte_t *slot;
     lookup_fault_t lf;
-    if (!lookup_cap_slot(t, cptr, &slot, &lf)) {
+    if (!lookup_syscall(t, cptr, &slot, &lf)) {
         cap_fault(t, cptr, true, &lf);
         return;
     }

@@ -7,6 +7,7 @@
 #include <arch/sysreg.h>
 #include <keel/bootinfo.h>
 #include <keel/bootmem.h>
+#include <keel/cdt.h>
 #include <keel/config.h>
 #include <keel/elf.h>
 #include <keel/objects.h>
@@ -198,10 +199,14 @@ tcb_t *roottask_create(const void *elf, size_t elf_size, const void *dtb, size_t
     t->ctx.spsr = thread_sanitise_spsr(0);
     memcpy(t->name, "rootserver", sizeof("rootserver"));
     boot_cspace_copy(&cs, SLOT_INIT_CNODE, &t->slots[TCB_SLOT_CSPACE]);
+    cdt_mark_tcb_slot(t, TCB_SLOT_CSPACE);
     tcb_cspace_changed(t);
     t->reply_w0 = cap_reply(tcb_pa, false, false).w0;
     boot_cspace_copy(&cs, SLOT_INIT_VSPACE, &t->slots[TCB_SLOT_VSPACE]);
+    cdt_mark_tcb_slot(t, TCB_SLOT_VSPACE);
     boot_cspace_copy(&cs, SLOT_INIT_IPC_BUFFER, &t->slots[TCB_SLOT_BUFFER]);
+    cdt_mark_tcb_slot(t, TCB_SLOT_BUFFER);
+    tcb_buffer_changed(t);
     t->slots[TCB_SLOT_REPLY].cap = cap_reply(tcb_pa, true, true);
     t->slots[TCB_SLOT_REPLY].prev = 1;
     t->slots[TCB_SLOT_REPLY].next = 1;

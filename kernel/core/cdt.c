@@ -2,8 +2,23 @@
 // Derivation tree as a depth-first list; parenthood is computed from caps, as seL4 does.
 #include <keel/cdt.h>
 
-static void set_prev(cte_t *s, cte_t *p) { s->prev = (uint64_t)p | (s->prev & 1); }
+static void set_prev(cte_t *s, cte_t *p) { s->prev = (uint64_t)p | (s->prev & CTE_PREV_FLAGS); }
 static void set_next(cte_t *s, cte_t *n) { s->next = (uint64_t)n | (s->next & 1); }
+
+/* The fastpath's decoded copies of a TCB's roots die with the slot's cap. */
+void tcb_slot_cleared(cte_t *s)
+{
+    unsigned which = CTE_TCB_SLOT(s) - 1;
+    tcb_t *t = (tcb_t *)(s - which);
+    if (which == TCB_SLOT_CSPACE) {
+        t->cs_slots = NULL;
+    } else if (which == TCB_SLOT_VSPACE) {
+        t->vs_gen = 0;
+    } else if (which == TCB_SLOT_BUFFER) {
+        t->ipcbuf = NULL;
+        t->ipcbuf_rw = false;
+    }
+}
 
 bool cdt_cap_revocable(cap_t derived, cap_t src)
 {
@@ -109,6 +124,9 @@ void cdt_swap(cte_t *a, cap_t ca, cte_t *b, cap_t cb)
 
 void cdt_remove(cte_t *s)
 {
+    if (CTE_TCB_SLOT(s) != 0) {
+        tcb_slot_cleared(s);
+    }
     cte_t *p = cdt_prev(s), *n = cdt_next(s);
     if (p != NULL) {
         set_next(p, n);

@@ -94,6 +94,9 @@ static syserr_t reduce_zombie(cte_t *root)
                 continue;
             }
             if ((t == CAP_CNODE || t == CAP_TCB) && cdt_is_final(s)) {
+                if (CTE_TCB_SLOT(s) != 0) {
+                    tcb_slot_cleared(s);
+                }
                 s->cap = make_zombie(s->cap);
                 cur = s;
                 continue;
@@ -117,6 +120,9 @@ syserr_t cte_delete(cte_t *slot)
         return reduce_zombie(slot);
     }
     if ((cap_type(c) == CAP_CNODE || cap_type(c) == CAP_TCB) && cdt_is_final(slot)) {
+        if (CTE_TCB_SLOT(slot) != 0) {
+            tcb_slot_cleared(slot);
+        }
         slot->cap = make_zombie(c);
         return reduce_zombie(slot);
     }

@@ -10,19 +10,20 @@
 
 #define IPC_BUFFER_BYTES 1024u
 
-uint64_t *thread_ipc_buffer(const tcb_t *t, bool writing)
+void tcb_buffer_changed(tcb_t *t)
 {
     cap_t c = t->slots[TCB_SLOT_BUFFER].cap;
-    if (cap_type(c) != CAP_FRAME || cap_frame_is_device(c) || t->ipc_buffer == 0) {
-        return NULL;
-    }
     unsigned rights = cap_frame_vm_rights(c);
-    if (rights != VM_READ_WRITE && (writing || rights != VM_READ_ONLY)) {
-        return NULL;
+    t->ipcbuf = NULL;
+    t->ipcbuf_rw = false;
+    if (cap_type(c) != CAP_FRAME || cap_frame_is_device(c) || t->ipc_buffer == 0 ||
+        (rights != VM_READ_WRITE && rights != VM_READ_ONLY)) {
+        return;
     }
     uint64_t size = 1UL << cap_frame_size_bits(c);
     uint64_t off = t->ipc_buffer & (size - 1) & ~(uint64_t)(IPC_BUFFER_BYTES - 1);
-    return (uint64_t *)obj_ptr(cap_paddr(c) + off);
+    t->ipcbuf = (uint64_t *)obj_ptr(cap_paddr(c) + off);
+    t->ipcbuf_rw = rights == VM_READ_WRITE;
 }
 
 uint64_t thread_sanitise_spsr(uint64_t requested)

@@ -4,6 +4,7 @@
 #include <arch/fpu.h>
 #include <arch/mmu.h>
 #include <keel/cdt.h>
+#include <keel/lookup_fast.h>
 #include <keel/fastpath.h>
 #include <keel/msginfo.h>
 #include <keel/sched.h>
@@ -28,49 +29,8 @@ FP_INLINE bool fits_registers(uint64_t msginfo)
     return (msginfo & 0x1ff) <= MSG_FAST_REGS;
 }
 
-/*
- * FP-2: the cap resolves through the CSpace without faulting: the §11.2 walk without failure
- * bookkeeping. The first level relies on INV-CAP-6 (a CNode cap has radix >= 1 and
- * radix + guard size <= 64), so with all 64 bits left it cannot overrun; deeper levels check.
- */
-static cte_t *lookup_deeper(cte_t *s, uint64_t cptr, unsigned n)
-{
-    for (;;) {
-        cap_t node = s->cap;
-        unsigned radix = cap_cnode_radix(node);
-        unsigned level = radix + cap_cnode_guard_size(node);
-        if (level > n) {
-            return NULL;
-        }
-        uint64_t bits = (cptr << (64 - n)) >> (64 - level);
-        if ((bits >> radix) != cap_cnode_guard(node)) {
-            return NULL;
-        }
-        s = &cnode_slots(node)[bits & ((1UL << radix) - 1)];
-        n -= level;
-        if (n == 0 || cap_type(s->cap) != CAP_CNODE) {
-            return s;
-        }
-    }
-}
-
-FP_INLINE cte_t *lookup(const tcb_t *t, uint64_t cptr)
-{
-    cte_t *slots = t->cs_slots;            /* the root CNode, decoded when it was installed */
-    if (slots == NULL) {
-        return NULL;
-    }
-    uint64_t ss = t->cs_shift_single;
-    uint64_t bits = cptr >> (ss & 63);     /* guard above, index below */
-    if ((bits & ~t->cs_mask) != t->cs_guard_hi) {
-        return NULL;
-    }
-    cte_t *s = &slots[bits & t->cs_mask];
-    if ((ss & (1UL << 8)) || cap_type(s->cap) != CAP_CNODE) {
-        return s;
-    }
-    return lookup_deeper(s, cptr, (unsigned)(ss & 63));
-}
+/* FP-2: the cap is found in the first level of the CSpace (deeper CSpaces take the slowpath). */
+#define lookup(t, cptr) lookup_first_level((t), (cptr))
 
 /* FP-6: the partner may run now. The current thread was the highest runnable one, so a
  * partner at least as important settles it; otherwise compare with the ready queues. */

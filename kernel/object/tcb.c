@@ -216,9 +216,12 @@ static void install(tcb_t *t, unsigned which, cte_t *src, cap_t c)
     cte_delete_one(dst);
     if (!cap_is_null(c) && cap_same_object(src->cap, c)) {
         cdt_insert_derived(src, dst, c);
+        cdt_mark_tcb_slot(t, which);
     }
     if (which == TCB_SLOT_CSPACE) {
         tcb_cspace_changed(t);
+    } else if (which == TCB_SLOT_BUFFER) {
+        tcb_buffer_changed(t);
     }
 }
 

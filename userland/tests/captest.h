@@ -33,16 +33,18 @@ enum captest_platform { PLAT_UNKNOWN, PLAT_QEMU_VIRT, PLAT_RPI4 };
 
 struct captest_env {
     const seL4_BootInfo *bi;
-    seL4_CPtr arena;        // RAM untyped every test allocates from; revoked after each test
+    seL4_CPtr arena; // RAM untyped every test allocates from; revoked after each test
     unsigned arena_bits;
-    seL4_CPtr dev_small;    // the smallest device untyped of at least 2^13 bytes (0 if none)
+    seL4_CPtr dev_small; // the smallest device untyped of at least 2^13 bytes (0 if none)
     unsigned dev_small_bits;
-    seL4_CPtr dev_huge;     // device untyped of at least 2^30 bytes (0 if none)
+    seL4_CPtr dev_huge; // device untyped of at least 2^30 bytes (0 if none)
     unsigned dev_huge_bits;
-    seL4_CPtr ram_huge;     // RAM untyped of at least 2^30 bytes (0 if none)
+    seL4_CPtr ram_huge; // RAM untyped of at least 2^30 bytes (0 if none)
+    seL4_CPtr ram_big;  // the smallest RAM untyped of at least 2^26 bytes but the arena
+    unsigned ram_big_bits;
     enum captest_platform platform;
-    seL4_Word max_irq;      // §1.1: 159 on qemu-arm-virt, 216 on bcm2711 (0 if unknown)
-    seL4_Word user_pstate;  // SPSR of a fresh TCB (0x40 or 0x140), learnt by the TCB tests
+    seL4_Word max_irq;     // §1.1: 159 on qemu-arm-virt, 216 on bcm2711 (0 if unknown)
+    seL4_Word user_pstate; // SPSR of a fresh TCB (0x40 or 0x140), learnt by the TCB tests
 };
 
 extern struct captest_env env;
@@ -59,60 +61,60 @@ int check_err(const char *file, int line, const char *what, seL4_Word err, seL4_
               const seL4_Word *mrs, unsigned nmrs);
 int check_tag(const char *file, int line, seL4_CPtr slot, seL4_Word want);
 
-#define FAIL(...)                                                                                  \
-    do {                                                                                           \
-        test_fail(__FILE__, __LINE__, __VA_ARGS__);                                                \
-        return;                                                                                    \
+#define FAIL(...)                                   \
+    do {                                            \
+        test_fail(__FILE__, __LINE__, __VA_ARGS__); \
+        return;                                     \
     } while (0)
 
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            FAIL(__VA_ARGS__);                                                                     \
-        }                                                                                          \
+#define CHECK(cond, ...)       \
+    do {                       \
+        if (!(cond)) {         \
+            FAIL(__VA_ARGS__); \
+        }                      \
     } while (0)
 
-#define CHECK_EQ(got, want)                                                                        \
-    do {                                                                                           \
-        seL4_Word got_ = (seL4_Word)(got);                                                         \
-        seL4_Word want_ = (seL4_Word)(want);                                                       \
-        if (got_ != want_) {                                                                       \
-            FAIL("%s = 0x%lx, expected 0x%lx", #got, got_, want_);                                 \
-        }                                                                                          \
+#define CHECK_EQ(got, want)                                        \
+    do {                                                           \
+        seL4_Word got_ = (seL4_Word)(got);                         \
+        seL4_Word want_ = (seL4_Word)(want);                       \
+        if (got_ != want_) {                                       \
+            FAIL("%s = 0x%lx, expected 0x%lx", #got, got_, want_); \
+        }                                                          \
     } while (0)
 
 // The call must succeed (label 0).
-#define CHECK_OK(call)                                                                             \
-    do {                                                                                           \
-        if (!check_ok(__FILE__, __LINE__, #call, (seL4_Word)(call))) {                             \
-            return;                                                                                \
-        }                                                                                          \
+#define CHECK_OK(call)                                                 \
+    do {                                                               \
+        if (!check_ok(__FILE__, __LINE__, #call, (seL4_Word)(call))) { \
+            return;                                                    \
+        }                                                              \
     } while (0)
 
 // The call must fail with `err`, a reply length equal to the number of MRs given, and those MRs.
-#define CHECK_ERR(call, err, ...)                                                                  \
-    do {                                                                                           \
-        const seL4_Word mrs_[] = {__VA_ARGS__};                                                    \
-        if (!check_err(__FILE__, __LINE__, #call, (seL4_Word)(call), err, mrs_,                    \
-                       ARRAY_LEN(mrs_))) {                                                         \
-            return;                                                                                \
-        }                                                                                          \
+#define CHECK_ERR(call, err, ...)                                               \
+    do {                                                                        \
+        const seL4_Word mrs_[] = {__VA_ARGS__};                                 \
+        if (!check_err(__FILE__, __LINE__, #call, (seL4_Word)(call), err, mrs_, \
+                       ARRAY_LEN(mrs_))) {                                      \
+            return;                                                             \
+        }                                                                       \
     } while (0)
 
 // As CHECK_ERR for the errors that carry no MRs (length 0).
-#define CHECK_ERR0(call, err)                                                                      \
-    do {                                                                                           \
-        if (!check_err(__FILE__, __LINE__, #call, (seL4_Word)(call), err, NULL, 0)) {              \
-            return;                                                                                \
-        }                                                                                          \
+#define CHECK_ERR0(call, err)                                                         \
+    do {                                                                              \
+        if (!check_err(__FILE__, __LINE__, #call, (seL4_Word)(call), err, NULL, 0)) { \
+            return;                                                                   \
+        }                                                                             \
     } while (0)
 
 // DebugCapIdentify(slot) must give `tag` (§13.12).
-#define CHECK_TAG(slot, tag)                                                                       \
-    do {                                                                                           \
-        if (!check_tag(__FILE__, __LINE__, slot, tag)) {                                           \
-            return;                                                                                \
-        }                                                                                          \
+#define CHECK_TAG(slot, tag)                             \
+    do {                                                 \
+        if (!check_tag(__FILE__, __LINE__, slot, tag)) { \
+            return;                                      \
+        }                                                \
     } while (0)
 
 // FailedLookup MRs (§6.2, §11.1): source flag, then the lookup failure description.
@@ -131,12 +133,12 @@ seL4_CPtr slot_alloc_range(unsigned n);
 // A new object retyped from the arena into a fresh slot; 0 (and a failure report) on error.
 seL4_CPtr new_object(const char *file, int line, seL4_Word type, seL4_Word size_bits);
 
-#define NEW(var, type, size_bits)                                                                  \
-    do {                                                                                           \
-        var = new_object(__FILE__, __LINE__, type, size_bits);                                     \
-        if (!var) {                                                                                \
-            return;                                                                                \
-        }                                                                                          \
+#define NEW(var, type, size_bits)                              \
+    do {                                                       \
+        var = new_object(__FILE__, __LINE__, type, size_bits); \
+        if (!var) {                                            \
+            return;                                            \
+        }                                                      \
     } while (0)
 
 #define NEW_UT(var, size_bits) NEW(var, seL4_UntypedObject, size_bits)
@@ -188,13 +190,14 @@ extern const unsigned last_tests_count;
 
 // From captest_asm.S.
 struct svc_frame {
-    seL4_Word in[8];    // x0..x7 loaded before svc
-    seL4_Word out[6];   // x0..x5 after svc
-    seL4_Word nzcv_in;  // flags set before svc
-    seL4_Word nzcv_out; // flags after svc
-    seL4_Word sp_in;    // SP just before svc
-    seL4_Word sp_out;   // SP just after svc
+    seL4_Word in[8];     // x0..x7 loaded before svc
+    seL4_Word out[6];    // x0..x5 after svc
+    seL4_Word nzcv_in;   // flags set before svc
+    seL4_Word nzcv_out;  // flags after svc
+    seL4_Word sp_in;     // SP just before svc
+    seL4_Word sp_out;    // SP just after svc
+    seL4_Word tpidr_out; // TPIDR_EL0 just after svc (it is PATTERN + 31 before)
 };
 // Runs one svc with every other register holding a known pattern; returns a bit mask of the
-// registers the kernel changed (bit n = xn for n in 6, 8..30; bit 31 = TPIDR_EL0).
+// registers the kernel changed (bit n = xn for n in 6..30; bit 31 = TPIDR_EL0).
 seL4_Word captest_svc_check(struct svc_frame *frame);

@@ -11,10 +11,12 @@
     .text
 
 // seL4_Word captest_svc_check(struct svc_frame *f)
-// struct svc_frame: in[8] @0, out[6] @64, nzcv_in @112, nzcv_out @120, sp_in @128, sp_out @136.
+// struct svc_frame: in[8] @0, out[6] @64, nzcv_in @112, nzcv_out @120, sp_in @128, sp_out @136,
+// tpidr_out @144.
 // Loads x0..x5 and x7 from in[], every other general register with PATTERN + n, TPIDR_EL0 with
-// PATTERN + 31 and NZCV from nzcv_in, runs svc, stores x0..x5, NZCV and SP, and returns a mask of
-// the registers that changed: bit n for xn (n = 6..30), bit 31 for TPIDR_EL0.
+// PATTERN + 31 and NZCV from nzcv_in, runs svc, stores x0..x5, NZCV, SP and TPIDR_EL0, and returns
+// a mask of the registers that changed: bit n for xn (n = 6..30), bit 7 for x7, bit 31 for
+// TPIDR_EL0. TPIDR_EL0 is restored before returning.
     .global captest_svc_check
     .type captest_svc_check, %function
 captest_svc_check:
@@ -62,9 +64,17 @@ captest_svc_check:
     stp     x3, x4, [x2, #96]
     add     sp, sp, #48
     mrs     x5, tpidr_el0
+    str     x5, [x2, #144]
     ldr     x1, =PATTERN
     mov     x0, #0
-    .irp n, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30
+    .irp n, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18
+    add     x3, x1, #\n
+    cmp     x\n, x3
+    b.eq    1f
+    orr     x0, x0, #(1 << \n)
+1:
+    .endr
+    .irp n, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30
     add     x3, x1, #\n
     cmp     x\n, x3
     b.eq    1f
@@ -152,7 +162,11 @@ captest_call_thread:
     .global captest_fp_thread
     .type captest_fp_thread, %function
 captest_fp_thread:
-    .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+    .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+    add     x3, x2, #(2000 + \n)
+    fmov    d\n, x3
+    .endr
+    .irp n, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
     add     x3, x2, #(2000 + \n)
     fmov    d\n, x3
     .endr
@@ -194,7 +208,11 @@ captest_fp_yield_check:
     mrs     x10, fpsr
     stp     x9, x10, [sp, #160]
     str     x0, [sp, #176]
-    .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+    .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+    add     x3, x0, #(1000 + \n)
+    fmov    d\n, x3
+    .endr
+    .irp n, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
     add     x3, x0, #(1000 + \n)
     fmov    d\n, x3
     .endr
@@ -211,7 +229,15 @@ captest_fp_yield_check:
     mrs     x14, fpcr
     ldr     x12, [sp, #176]
     mov     x0, #0
-    .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+    .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+    fmov    x15, d\n
+    add     x16, x12, #(1000 + \n)
+    cmp     x15, x16
+    b.eq    1f
+    orr     x0, x0, #(1 << \n)
+1:
+    .endr
+    .irp n, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
     fmov    x15, d\n
     add     x16, x12, #(1000 + \n)
     cmp     x15, x16

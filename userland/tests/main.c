@@ -19,10 +19,10 @@ struct group {
 };
 
 static const struct group groups[] = {
-    {boot_tests, &boot_tests_count},     {untyped_tests, &untyped_tests_count},
-    {cnode_tests, &cnode_tests_count},   {lookup_tests, &lookup_tests_count},
-    {tcb_tests, &tcb_tests_count},       {thread_tests, &thread_tests_count},
-    {misc_tests, &misc_tests_count},     {stress_tests, &stress_tests_count},
+    {boot_tests, &boot_tests_count},   {untyped_tests, &untyped_tests_count},
+    {cnode_tests, &cnode_tests_count}, {lookup_tests, &lookup_tests_count},
+    {tcb_tests, &tcb_tests_count},     {thread_tests, &thread_tests_count},
+    {misc_tests, &misc_tests_count},   {stress_tests, &stress_tests_count},
     {last_tests, &last_tests_count},
 };
 
@@ -31,10 +31,14 @@ static const struct {
     seL4_CPtr slot;
     seL4_Word tag;
 } fixed_slots[] = {
-    {seL4_CapInitThreadTCB, KEEL_CAP_TCB},          {seL4_CapInitThreadCNode, KEEL_CAP_CNODE},
-    {seL4_CapInitThreadVSpace, KEEL_CAP_VSPACE},    {seL4_CapIRQControl, KEEL_CAP_IRQ_CONTROL},
-    {seL4_CapASIDControl, KEEL_CAP_ASID_CONTROL},   {seL4_CapInitThreadASIDPool, KEEL_CAP_ASID_POOL},
-    {seL4_CapBootInfoFrame, KEEL_CAP_FRAME},        {seL4_CapInitThreadIPCBuffer, KEEL_CAP_FRAME},
+    {seL4_CapInitThreadTCB, KEEL_CAP_TCB},
+    {seL4_CapInitThreadCNode, KEEL_CAP_CNODE},
+    {seL4_CapInitThreadVSpace, KEEL_CAP_VSPACE},
+    {seL4_CapIRQControl, KEEL_CAP_IRQ_CONTROL},
+    {seL4_CapASIDControl, KEEL_CAP_ASID_CONTROL},
+    {seL4_CapInitThreadASIDPool, KEEL_CAP_ASID_POOL},
+    {seL4_CapBootInfoFrame, KEEL_CAP_FRAME},
+    {seL4_CapInitThreadIPCBuffer, KEEL_CAP_FRAME},
     {seL4_CapDomain, KEEL_CAP_DOMAIN},
 };
 
@@ -102,7 +106,8 @@ static enum captest_platform detect_platform(const seL4_BootInfo *bi)
             if (has_compatible(data, len, "linux,dummy-virt")) {
                 return PLAT_QEMU_VIRT;
             }
-            if (has_compatible(data, len, "bcm2711") || has_compatible(data, len, "raspberrypi,4")) {
+            if (has_compatible(data, len, "bcm2711") ||
+                has_compatible(data, len, "raspberrypi,4")) {
                 return PLAT_RPI4;
             }
             return PLAT_UNKNOWN;
@@ -150,6 +155,15 @@ static void setup_env(const seL4_BootInfo *bi)
     }
     env.arena = best ? best : largest;
     env.arena_bits = best ? best_bits : largest_bits;
+    for (seL4_Word i = 0; i < count; i++) {
+        const seL4_UntypedDesc *d = &bi->untypedList[i];
+        seL4_CPtr slot = bi->untyped.start + i;
+        if (!d->isDevice && slot != env.arena && d->sizeBits >= 26 &&
+            (!env.ram_big || d->sizeBits < env.ram_big_bits)) {
+            env.ram_big = slot;
+            env.ram_big_bits = d->sizeBits;
+        }
+    }
     env.platform = detect_platform(bi);
     env.max_irq = env.platform == PLAT_QEMU_VIRT ? 159 : env.platform == PLAT_RPI4 ? 216 : 0;
     captest_next_slot = bi->empty.start;
@@ -170,7 +184,8 @@ static void cleanup(seL4_CPtr first)
             }
         }
     }
-    const seL4_CPtr untypeds[] = {env.arena, env.dev_small, env.dev_huge, env.ram_huge};
+    const seL4_CPtr untypeds[] = {env.arena, env.dev_small, env.dev_huge, env.ram_huge,
+                                  env.ram_big};
     for (unsigned i = 0; i < ARRAY_LEN(untypeds); i++) {
         if (untypeds[i]) {
             seL4_Error err = root_revoke(untypeds[i]);
@@ -215,6 +230,10 @@ int root_main(const seL4_BootInfo *bi)
             const struct captest_test *t = &groups[g].tests[i];
             seL4_CPtr first = captest_next_slot;
             captest_failed = 0;
+            if (groups[g].tests == last_tests) {
+                // These may hang a faulty kernel: say which one is running.
+                printf("captest: running CAP%04u %s\n", t->id, t->name);
+            }
             if (!env.arena) {
                 test_fail(__FILE__, __LINE__, "no RAM untyped of at least 1 MiB in BootInfo");
             } else {

@@ -27,11 +27,11 @@ static seL4_Word image_end(void)
 static void t_fixed_slots(void)
 {
     static const seL4_Word want[16] = {
-        [0] = KEEL_CAP_NULL,          [1] = KEEL_CAP_TCB,           [2] = KEEL_CAP_CNODE,
-        [3] = KEEL_CAP_VSPACE,        [4] = KEEL_CAP_IRQ_CONTROL,   [5] = KEEL_CAP_ASID_CONTROL,
-        [6] = KEEL_CAP_ASID_POOL,     [7] = KEEL_CAP_NULL,          [8] = KEEL_CAP_NULL,
-        [9] = KEEL_CAP_FRAME,         [10] = KEEL_CAP_FRAME,        [11] = KEEL_CAP_DOMAIN,
-        [12] = KEEL_CAP_NULL,         [13] = KEEL_CAP_NULL,         [14] = KEEL_CAP_NULL,
+        [0] = KEEL_CAP_NULL,      [1] = KEEL_CAP_TCB,         [2] = KEEL_CAP_CNODE,
+        [3] = KEEL_CAP_VSPACE,    [4] = KEEL_CAP_IRQ_CONTROL, [5] = KEEL_CAP_ASID_CONTROL,
+        [6] = KEEL_CAP_ASID_POOL, [7] = KEEL_CAP_NULL,        [8] = KEEL_CAP_NULL,
+        [9] = KEEL_CAP_FRAME,     [10] = KEEL_CAP_FRAME,      [11] = KEEL_CAP_DOMAIN,
+        [12] = KEEL_CAP_NULL,     [13] = KEEL_CAP_NULL,       [14] = KEEL_CAP_NULL,
         [15] = KEEL_CAP_NULL,
     };
     for (seL4_CPtr s = 0; s < 16; s++) {
@@ -101,8 +101,8 @@ static void t_paging_caps(void)
     seL4_Word extra_pages = (bi->extraLen + PAGE - 1) / PAGE;
     seL4_Word first = image_start();
     seL4_Word last = image_end() + 2 * PAGE + extra_pages * PAGE - 1;
-    seL4_Word want = tables_at(first, last, 39) + tables_at(first, last, 30) +
-                     tables_at(first, last, 21);
+    seL4_Word want =
+        tables_at(first, last, 39) + tables_at(first, last, 30) + tables_at(first, last, 21);
     CHECK_EQ(region_len(bi->userImagePaging), want);
     for (seL4_CPtr s = bi->userImagePaging.start; s < bi->userImagePaging.end; s++) {
         CHECK_TAG(s, KEEL_CAP_PAGE_TABLE);
@@ -168,9 +168,9 @@ static void t_empty_region(void)
 // does not resolve and gives 0.
 static void t_identify_out_of_range(void)
 {
-    const seL4_CPtr bad[] = {ROOT_SLOTS,       ROOT_SLOTS + 1,        ROOT_SLOTS | 2,
-                             1UL << 63,        (1UL << 63) | 1,       ~0UL,
-                             ROOT_SLOTS << 1,  0x12345678UL << 13 | 1};
+    const seL4_CPtr bad[] = {ROOT_SLOTS,      ROOT_SLOTS + 1,        ROOT_SLOTS | 2,
+                             1UL << 63,       (1UL << 63) | 1,       ~0UL,
+                             ROOT_SLOTS << 1, 0x12345678UL << 13 | 1};
     for (unsigned i = 0; i < ARRAY_LEN(bad); i++) {
         CHECK_TAG(bad[i], KEEL_CAP_NULL);
     }

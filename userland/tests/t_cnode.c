@@ -185,10 +185,12 @@ static void t_move(void)
     CHECK_ERR(root_move(empty, empty), seL4_FailedLookup, FL_MISSING(1, 64));
     const seL4_Word three[] = {dst + 2, D64, dst, D64};
     const seL4_CPtr caps[] = {ROOT};
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(ROOT, KEEL_INV_CNODE_MOVE, 3, 1, three, caps)),
-               seL4_TruncatedMessage);
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(ROOT, KEEL_INV_CNODE_MOVE, 4, 0, three, caps)),
-               seL4_TruncatedMessage);
+    CHECK_ERR0(
+        seL4_MessageInfo_get_label(keel_invoke(ROOT, KEEL_INV_CNODE_MOVE, 3, 1, three, caps)),
+        seL4_TruncatedMessage);
+    CHECK_ERR0(
+        seL4_MessageInfo_get_label(keel_invoke(ROOT, KEEL_INV_CNODE_MOVE, 4, 0, three, caps)),
+        seL4_TruncatedMessage);
     // Caps that cannot be copied can still be moved (§13.8): IRQControl out and back.
     CHECK_OK(root_move(dst + 2, seL4_CapIRQControl));
     CHECK_TAG(dst + 2, KEEL_CAP_IRQ_CONTROL);
@@ -285,15 +287,15 @@ static void t_rotate_errors(void)
     CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(ROOT, KEEL_INV_CNODE_ROTATE, 8, 1, mr, caps)),
                seL4_TruncatedMessage);
     // Source lookup, then pivot lookup (both reported as source lookups).
-    CHECK_ERR(keel_cnode_rotate(ROOT, e1, D64, 0, ROOT, ROOT_SLOTS, D64, 0, ROOT, ROOT_SLOTS | 1,
-                                D64),
-              seL4_FailedLookup, FL_GUARD(1, 64, 0, ROOT_GUARD));
+    CHECK_ERR(
+        keel_cnode_rotate(ROOT, e1, D64, 0, ROOT, ROOT_SLOTS, D64, 0, ROOT, ROOT_SLOTS | 1, D64),
+        seL4_FailedLookup, FL_GUARD(1, 64, 0, ROOT_GUARD));
     CHECK_ERR(keel_cnode_rotate(ROOT, e1, D64, 0, ROOT, ROOT_SLOTS, D64, 0, ROOT, a, D64),
               seL4_FailedLookup, FL_GUARD(1, 64, 0, ROOT_GUARD));
-    CHECK_ERR(keel_cnode_rotate(ROOT, e1, D64, 0, ROOT, b, 0, 0, ROOT, a, D64), seL4_RangeError,
-              1, 64);
-    CHECK_ERR(keel_cnode_rotate(ROOT, e1, D64, 0, ROOT, b, D64, 0, ROOT, a, 65), seL4_RangeError,
-              1, 64);
+    CHECK_ERR(keel_cnode_rotate(ROOT, e1, D64, 0, ROOT, b, 0, 0, ROOT, a, D64), seL4_RangeError, 1,
+              64);
+    CHECK_ERR(keel_cnode_rotate(ROOT, e1, D64, 0, ROOT, b, D64, 0, ROOT, a, 65), seL4_RangeError, 1,
+              64);
     CHECK_ERR(keel_cnode_rotate(ROOT, e1, D64, 0, ep, b, D64, 0, ROOT, a, D64), seL4_FailedLookup,
               FL_INVALID_ROOT(1));
     // Pivot equal to source or destination, even when all are empty.
@@ -322,12 +324,12 @@ static void t_rotate_errors(void)
     CHECK_ERR0(keel_cnode_rotate(ROOT, ep, D64, 0, ROOT, b, D64, 0, ROOT, ep, D64),
                seL4_IllegalOperation);
     // Invalid CNode guard (63 + radix 2 > 64) for the cap moving pivot -> destination.
-    CHECK_ERR0(keel_cnode_rotate(ROOT, e1, D64, keel_cnode_capdata(0, 63), ROOT, b, D64, 0, ROOT,
-                                 a, D64),
-               seL4_IllegalOperation);
-    CHECK_ERR0(keel_cnode_rotate(ROOT, e1, D64, 0, ROOT, a, D64, keel_cnode_capdata(0, 63), ROOT,
-                                 b, D64),
-               seL4_IllegalOperation);
+    CHECK_ERR0(
+        keel_cnode_rotate(ROOT, e1, D64, keel_cnode_capdata(0, 63), ROOT, b, D64, 0, ROOT, a, D64),
+        seL4_IllegalOperation);
+    CHECK_ERR0(
+        keel_cnode_rotate(ROOT, e1, D64, 0, ROOT, a, D64, keel_cnode_capdata(0, 63), ROOT, b, D64),
+        seL4_IllegalOperation);
     // Nothing moved.
     CHECK_TAG(a, KEEL_CAP_TCB);
     CHECK_TAG(b, KEEL_CAP_CNODE);
@@ -377,16 +379,41 @@ static void t_revoke_untyped(void)
     CHECK_OK(root_revoke(ut));
 }
 
+// A revoke with thousands of descendants (long-running and preemptible, §13.15) leaves nothing.
+static void t_revoke_large_tree(void)
+{
+    seL4_CPtr ut, cn = slot_alloc_range(8), copies = slot_alloc_range(8), probe = slot_alloc();
+    NEW_UT(ut, 17);
+    CHECK(cn && copies, "no slots");
+    CHECK_OK(root_retype(ut, seL4_CapTableObject, 8, cn, 8));
+    for (unsigned i = 0; i < 8; i++) {
+        if (i < 7) {
+            CHECK_OK(keel_untyped_retype(ut, seL4_EndpointObject, 0, ROOT, cn + i, D64, 0, 256));
+        }
+        CHECK_OK(root_copy(copies + i, cn + i, ALL));
+    }
+    // Badged copies of some endpoints in the eighth CNode.
+    for (unsigned i = 0; i < 256; i++) {
+        CHECK_OK(keel_cnode_mint(cn + 7, i, 8, cn, i, 8, ALL, i + 1));
+    }
+    CHECK_OK(root_revoke(ut));
+    for (unsigned i = 0; i < 8; i++) {
+        CHECK_TAG(cn + i, KEEL_CAP_NULL);
+        CHECK_TAG(copies + i, KEEL_CAP_NULL);
+    }
+    CHECK_OK(root_retype(ut, seL4_UntypedObject, 17, probe, 1));
+}
+
 // §13.8: Revoke on the unbadged original endpoint cap removes every badged derivative.
 static void t_revoke_unbadged_endpoint(void)
 {
     seL4_CPtr ep, s = slot_alloc_range(6);
     NEW(ep, seL4_EndpointObject, 0);
     CHECK(s, "no slots");
-    CHECK_OK(root_mint(s, ep, ALL, 5));      // badged original
-    CHECK_OK(root_mint(s + 1, ep, ALL, 7));  // another badge
-    CHECK_OK(root_copy(s + 2, ep, ALL));     // unbadged copy
-    CHECK_OK(root_copy(s + 3, s, ALL));      // copy of the badge-5 cap
+    CHECK_OK(root_mint(s, ep, ALL, 5));        // badged original
+    CHECK_OK(root_mint(s + 1, ep, ALL, 7));    // another badge
+    CHECK_OK(root_copy(s + 2, ep, ALL));       // unbadged copy
+    CHECK_OK(root_copy(s + 3, s, ALL));        // copy of the badge-5 cap
     CHECK_OK(root_mint(s + 4, s + 2, ALL, 9)); // badged from the unbadged copy
     CHECK_OK(root_copy(s + 5, s + 3, ALL));
     CHECK_OK(root_revoke(ep));
@@ -402,13 +429,13 @@ static void t_revoke_badged_original(void)
     seL4_CPtr ep, s = slot_alloc_range(7);
     NEW(ep, seL4_EndpointObject, 0);
     CHECK(s, "no slots");
-    CHECK_OK(root_mint(s, ep, ALL, 5));      // B: the original being revoked
-    CHECK_OK(root_copy(s + 1, s, ALL));      // copy of B
-    CHECK_OK(root_copy(s + 2, s + 1, ALL));  // copy of the copy
-    CHECK_OK(root_mint(s + 3, ep, ALL, 5));  // another original with the same badge
-    CHECK_OK(root_copy(s + 4, s + 3, ALL));  // its copy
-    CHECK_OK(root_mint(s + 5, ep, ALL, 6));  // different badge
-    CHECK_OK(root_copy(s + 6, ep, ALL));     // unbadged copy
+    CHECK_OK(root_mint(s, ep, ALL, 5));     // B: the original being revoked
+    CHECK_OK(root_copy(s + 1, s, ALL));     // copy of B
+    CHECK_OK(root_copy(s + 2, s + 1, ALL)); // copy of the copy
+    CHECK_OK(root_mint(s + 3, ep, ALL, 5)); // another original with the same badge
+    CHECK_OK(root_copy(s + 4, s + 3, ALL)); // its copy
+    CHECK_OK(root_mint(s + 5, ep, ALL, 6)); // different badge
+    CHECK_OK(root_copy(s + 6, ep, ALL));    // unbadged copy
     CHECK_OK(root_revoke(s));
     CHECK_TAG(s, KEEL_CAP_ENDPOINT);
     CHECK_TAG(s + 1, KEEL_CAP_NULL);
@@ -486,12 +513,10 @@ static void t_delete_cnode_deletes_contents(void)
     NEW_UT(y, 12);
     CHECK_OK(root_retype(x, seL4_CapTableObject, 2, cn, 1));
     CHECK_OK(keel_untyped_retype(y, seL4_EndpointObject, 0, ROOT, cn, D64, 1, 1));
-    CHECK_ERR(root_retype(y, seL4_ARM_SmallPageObject, 0, tmp, 1), seL4_NotEnoughMemory,
-              4096 - 16);
+    CHECK_ERR(root_retype(y, seL4_ARM_SmallPageObject, 0, tmp, 1), seL4_NotEnoughMemory, 4096 - 16);
     CHECK_OK(root_copy(cn2, cn, ALL));
     CHECK_OK(root_delete(cn)); // not the last cap: the contents stay
-    CHECK_ERR(root_retype(y, seL4_ARM_SmallPageObject, 0, tmp, 1), seL4_NotEnoughMemory,
-              4096 - 16);
+    CHECK_ERR(root_retype(y, seL4_ARM_SmallPageObject, 0, tmp, 1), seL4_NotEnoughMemory, 4096 - 16);
     CHECK_OK(root_delete(cn2)); // the last cap: the endpoint cap inside goes too
     CHECK_OK(root_retype(y, seL4_ARM_SmallPageObject, 0, tmp, 1));
     CHECK_TAG(tmp, KEEL_CAP_FRAME);
@@ -516,8 +541,7 @@ static void t_cnode_self_reference(void)
     CHECK_OK(keel_cnode_copy(cn, 0, 2, ROOT, cn, D64, ALL));
     CHECK_OK(root_delete(cn));
     CHECK_TAG(cn, KEEL_CAP_NULL);
-    CHECK_ERR(root_retype(y, seL4_ARM_SmallPageObject, 0, tmp, 1), seL4_NotEnoughMemory,
-              4096 - 16);
+    CHECK_ERR(root_retype(y, seL4_ARM_SmallPageObject, 0, tmp, 1), seL4_NotEnoughMemory, 4096 - 16);
     // The cap inside is now a child of x: revoking x destroys the CNode and its contents.
     CHECK_OK(root_revoke(x));
     CHECK_OK(root_retype(y, seL4_ARM_SmallPageObject, 0, tmp, 1));
@@ -539,8 +563,7 @@ static void t_cnode_mutual_cycle(void)
     CHECK_OK(keel_untyped_retype(y, seL4_EndpointObject, 0, ROOT, b, D64, 1, 1));
     CHECK_OK(root_delete(a));
     CHECK_OK(root_delete(b));
-    CHECK_ERR(root_retype(y, seL4_ARM_SmallPageObject, 0, tmp, 1), seL4_NotEnoughMemory,
-              4096 - 16);
+    CHECK_ERR(root_retype(y, seL4_ARM_SmallPageObject, 0, tmp, 1), seL4_NotEnoughMemory, 4096 - 16);
     CHECK_ERR(root_retype(x, seL4_ARM_SmallPageObject, 0, tmp, 1), seL4_NotEnoughMemory,
               4096 - 128);
     CHECK_OK(root_revoke(x));
@@ -628,12 +651,32 @@ const struct captest_test cnode_tests[] = {
     {220, "cnode_save_caller", t_save_caller},
     {221, "cnode_cancel_badged_sends", t_cancel_badged_sends},
     {222, "cnode_ops_in_other_cnode", t_ops_in_other_cnode},
+    {224, "cnode_revoke_large_tree", t_revoke_large_tree},
 };
 const unsigned cnode_tests_count = ARRAY_LEN(cnode_tests);
+
+// A TCB whose CSpace root is a CNode that holds the TCB's only cap, no other cap to either:
+// revoking their untyped destroys both (§13.9) without hanging.
+static void t_tcb_cnode_cycle(void)
+{
+    seL4_CPtr x, k = slot_alloc(), t = slot_alloc(), tmp = slot_alloc();
+    NEW_UT(x, 14);
+    CHECK_OK(root_retype(x, seL4_CapTableObject, 2, k, 1));
+    CHECK_OK(root_retype(x, seL4_TCBObject, 0, t, 1));
+    CHECK_OK(keel_tcb_configure(t, 0, k, 0, seL4_CapInitThreadVSpace, 0, 0,
+                                seL4_CapInitThreadIPCBuffer));
+    CHECK_OK(keel_cnode_move(k, 0, 2, ROOT, t, D64));
+    CHECK_OK(root_delete(k));
+    CHECK_TAG(k, KEEL_CAP_NULL);
+    CHECK_TAG(t, KEEL_CAP_NULL);
+    CHECK_OK(root_revoke(x));
+    CHECK_OK(root_retype(x, seL4_UntypedObject, 14, tmp, 1));
+}
 
 // Run after everything else: a kernel that mishandles the cycle hangs here, and every other test
 // has reported by then.
 const struct captest_test last_tests[] = {
+    {223, "cnode_tcb_cspace_cycle", t_tcb_cnode_cycle},
     {219, "cnode_mutual_cycle", t_cnode_mutual_cycle},
 };
 const unsigned last_tests_count = ARRAY_LEN(last_tests);

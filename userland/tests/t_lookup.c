@@ -38,11 +38,11 @@ static int make_space(struct space *s)
     return check_ok(__FILE__, __LINE__, "mint the guarded CNode", err);
 }
 
-#define MAKE_SPACE(s)                                                                              \
-    do {                                                                                           \
-        if (!make_space(&s)) {                                                                     \
-            return;                                                                                \
-        }                                                                                          \
+#define MAKE_SPACE(s)          \
+    do {                       \
+        if (!make_space(&s)) { \
+            return;            \
+        }                      \
     } while (0)
 
 static void t_two_level(void)
@@ -56,13 +56,13 @@ static void t_two_level(void)
     CHECK_OK(keel_cnode_move(ROOT, back, D64, s.k, 9, K_RADIX));
     CHECK_TAG(back, KEEL_CAP_ENDPOINT);
     // And back in through r, as the source this time.
-    CHECK_OK(keel_cnode_move(s.kg, (K_GUARD << K_RADIX) | 12, K_GUARDBITS + K_RADIX, ROOT, back,
-                             D64));
+    CHECK_OK(
+        keel_cnode_move(s.kg, (K_GUARD << K_RADIX) | 12, K_GUARDBITS + K_RADIX, ROOT, back, D64));
     CHECK_OK(keel_cnode_move(ROOT, back, D64, s.r, k_index(&s, K_GUARD, 12), K_DEPTH));
     CHECK_TAG(back, KEEL_CAP_ENDPOINT);
     // Through the guarded cap itself: 3 guard bits then 4 index bits.
-    CHECK_OK(keel_cnode_copy(s.kg, (K_GUARD << K_RADIX) | 1, K_GUARDBITS + K_RADIX, ROOT, back,
-                             D64, ALL));
+    CHECK_OK(keel_cnode_copy(s.kg, (K_GUARD << K_RADIX) | 1, K_GUARDBITS + K_RADIX, ROOT, back, D64,
+                             ALL));
     CHECK_OK(keel_cnode_delete(s.r, k_index(&s, K_GUARD, 1), K_DEPTH));
     CHECK_ERR(keel_cnode_move(ROOT, empty, D64, s.k, 1, K_RADIX), seL4_FailedLookup,
               FL_MISSING(1, K_RADIX));

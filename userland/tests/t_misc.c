@@ -22,9 +22,9 @@ static void t_registers_preserved(void)
     NEW(ep, seL4_EndpointObject, 0);
     // A successful Move (4 words, the source root in the IPC buffer): x0 = 0, x1 = 0 and x2..x5
     // untouched (reply length 0).
-    struct svc_frame f = {.in = {ROOT, tag_word(KEEL_INV_CNODE_MOVE, 1, 4), dst, D64, ep, D64, 0,
-                                 (seL4_Word)-1},
-                          .nzcv_in = 0x90000000};
+    struct svc_frame f = {
+        .in = {ROOT, tag_word(KEEL_INV_CNODE_MOVE, 1, 4), dst, D64, ep, D64, 0, (seL4_Word)-1},
+        .nzcv_in = 0x90000000};
     keel_ipc_buffer()->caps_or_badges[0] = ROOT;
     seL4_Word changed = captest_svc_check(&f);
     CHECK(changed == 0, "a successful Call changed registers: mask 0x%lx", changed);
@@ -51,9 +51,9 @@ static void t_registers_preserved(void)
     CHECK_EQ(g.out[5], 0x55);
     CHECK_EQ(g.nzcv_out, g.nzcv_in);
     // DebugCapIdentify writes x0 only.
-    struct svc_frame h = {.in = {dst, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66,
-                                 (seL4_Word)(long)seL4_SysDebugCapIdentify},
-                          .nzcv_in = 0xF0000000};
+    struct svc_frame h = {
+        .in = {dst, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, (seL4_Word)(long)seL4_SysDebugCapIdentify},
+        .nzcv_in = 0xF0000000};
     changed = captest_svc_check(&h);
     CHECK(changed == 0, "DebugCapIdentify changed registers: mask 0x%lx", changed);
     CHECK_EQ(h.out[0], KEEL_CAP_ENDPOINT);
@@ -69,6 +69,22 @@ static void t_registers_preserved(void)
         CHECK(y.out[i] == y.in[i], "Yield changed x%u: 0x%lx -> 0x%lx", i, y.in[i], y.out[i]);
     }
     CHECK_EQ(y.nzcv_out, y.nzcv_in);
+}
+
+// §8.4 SetTLSBase on the calling thread: TPIDR_EL0 has the new value when the Call returns, and
+// nothing else changes.
+static void t_set_tls_base_self(void)
+{
+    const seL4_Word value = 0x5E1F7150UL;
+    struct svc_frame f = {.in = {seL4_CapInitThreadTCB, tag_word(KEEL_INV_TCB_SET_TLS_BASE, 0, 1),
+                                 value, 0x33, 0x44, 0x55, 0, (seL4_Word)-1}};
+    seL4_Word changed = captest_svc_check(&f);
+    CHECK(changed == 1UL << 31, "SetTLSBase(self) changed registers: mask 0x%lx, expected 0x%lx",
+          changed, 1UL << 31);
+    CHECK_EQ(f.tpidr_out, value);
+    CHECK_EQ(f.out[0], 0);
+    CHECK_EQ(f.out[1], 0);
+    CHECK_EQ(f.out[2], value);
 }
 
 // §8.2/§13.3: a Call on an empty slot is InvalidCapability(0); so is one on an endpoint cap
@@ -126,6 +142,12 @@ static void t_irq_control_get(void)
     } else {
         CHECK_EQ(keel_irq_control_get(ctl, ~0UL, ROOT, h2, D64), seL4_RangeError);
     }
+    // The highest IRQ number is allowed.
+    if (env.max_irq) {
+        CHECK_OK(keel_irq_control_get(ctl, env.max_irq, ROOT, h2, D64));
+        CHECK_TAG(h2, KEEL_CAP_IRQ_HANDLER);
+        CHECK_OK(root_delete(h2));
+    }
     // Destination: depth, lookup, occupied.
     CHECK_ERR(keel_irq_control_get(ctl, FREE_IRQ2, ROOT, h2, 0), seL4_RangeError, 1, 64);
     CHECK_ERR(keel_irq_control_get(ctl, FREE_IRQ2, ROOT, ROOT_SLOTS, D64), seL4_FailedLookup,
@@ -134,11 +156,11 @@ static void t_irq_control_get(void)
     // Truncated.
     const seL4_Word mr[] = {FREE_IRQ2, h2, D64};
     const seL4_CPtr caps[] = {ROOT};
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(ctl, KEEL_INV_IRQ_ISSUE_IRQ_HANDLER, 2, 1,
-                                                      mr, caps)),
+    CHECK_ERR0(seL4_MessageInfo_get_label(
+                   keel_invoke(ctl, KEEL_INV_IRQ_ISSUE_IRQ_HANDLER, 2, 1, mr, caps)),
                seL4_TruncatedMessage);
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(ctl, KEEL_INV_IRQ_ISSUE_IRQ_HANDLER, 3, 0,
-                                                      mr, caps)),
+    CHECK_ERR0(seL4_MessageInfo_get_label(
+                   keel_invoke(ctl, KEEL_INV_IRQ_ISSUE_IRQ_HANDLER, 3, 0, mr, caps)),
                seL4_TruncatedMessage);
     CHECK_TAG(h2, KEEL_CAP_NULL);
     // A copy of the handler cap is not a second issue; deleting the last one frees the IRQ.
@@ -199,9 +221,9 @@ static void t_irq_handler_methods(void)
     CHECK_ERR(keel_irq_handler_set_notification(h, ROOT), seL4_InvalidCapability, 0);
     CHECK_OK(root_mint(ro, nt, KEEL_RIGHT_READ, 0));
     CHECK_ERR(keel_irq_handler_set_notification(h, ro), seL4_InvalidCapability, 0);
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(h, KEEL_INV_IRQ_SET_HANDLER, 0, 0, NULL,
-                                                      NULL)),
-               seL4_TruncatedMessage);
+    CHECK_ERR0(
+        seL4_MessageInfo_get_label(keel_invoke(h, KEEL_INV_IRQ_SET_HANDLER, 0, 0, NULL, NULL)),
+        seL4_TruncatedMessage);
     CHECK_OK(keel_irq_handler_clear(h));
     CHECK_OK(keel_irq_handler_clear(h));
     CHECK_OK(keel_irq_handler_ack(h));
@@ -262,5 +284,6 @@ const struct captest_test misc_tests[] = {
     {606, "irq_handler_methods", t_irq_handler_methods},
     {607, "irq_control_cdt", t_irq_control_cdt},
     {608, "yield_alone", t_yield_alone},
+    {609, "tcb_set_tls_base_self", t_set_tls_base_self},
 };
 const unsigned misc_tests_count = ARRAY_LEN(misc_tests);

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Randomised CDT stress: thousands of retype/copy/mint/move/mutate/delete/revoke steps checked
-// against a user-side model of the derivation tree.
+// Randomised CDT stress: random capability operations checked step by step against a model.
 
 // The model (§8.3, §8.5, §8.6, §13.8-§13.10): every cap has a parent (the cap it was derived
 // from, or the untyped it was retyped from). Retype children and untyped copies are "original"
@@ -18,17 +17,17 @@
 #define NMODEL (POOL + 2)
 #define U0     POOL
 #define U1     (POOL + 1)
-#define STEPS  3000
+#define STEPS  10000
 #define SEED   0x6b65656c63617073UL
 
 struct mcap {
-    seL4_Word tag;    // KEEL_CAP_*; KEEL_CAP_NULL for an empty slot
-    int parent;       // model index of the parent, -1 for outside the model
-    int original;     // revocable: may have children
-    seL4_Word badge;  // endpoints and notifications
-    seL4_Word radix;  // CNodes
-    seL4_Word bits;   // untypeds: log2 size
-    seL4_Word wm;     // untypeds: watermark in bytes
+    seL4_Word tag;   // KEEL_CAP_*; KEEL_CAP_NULL for an empty slot
+    int parent;      // model index of the parent, -1 for outside the model
+    int original;    // revocable: may have children
+    seL4_Word badge; // endpoints and notifications
+    seL4_Word radix; // CNodes
+    seL4_Word bits;  // untypeds: log2 size
+    seL4_Word wm;    // untypeds: watermark in bytes
 };
 
 static struct mcap model[NMODEL];
@@ -115,7 +114,8 @@ static struct expect err0(seL4_Word err)
 
 static struct expect missing_source(void)
 {
-    return (struct expect){.err = seL4_FailedLookup, .mrs = {1, seL4_MissingCapability, 64}, .nmrs = 3};
+    return (struct expect){
+        .err = seL4_FailedLookup, .mrs = {1, seL4_MissingCapability, 64}, .nmrs = 3};
 }
 
 static int is_badgeable(seL4_Word tag)
@@ -167,7 +167,7 @@ static struct expect do_retype(void)
     static const seL4_Word tags[] = {KEEL_CAP_ENDPOINT, KEEL_CAP_NOTIFICATION, KEEL_CAP_CNODE,
                                      KEEL_CAP_TCB,      KEEL_CAP_FRAME,        KEEL_CAP_UNTYPED};
     unsigned t = (unsigned)rnd(ARRAY_LEN(types));
-    seL4_Word size_bits = types[t] == seL4_CapTableObject ? 1 + rnd(2)
+    seL4_Word size_bits = types[t] == seL4_CapTableObject  ? 1 + rnd(2)
                           : types[t] == seL4_UntypedObject ? 4 + rnd(7)
                                                            : 0;
     seL4_Word off = rnd(POOL), n = 1 + rnd(3);
@@ -195,8 +195,8 @@ static struct expect do_retype(void)
         wm = (wm + obj - 1) & ~(obj - 1);
         model[u].wm = wm + n * obj;
         for (seL4_Word i = off; i < off + n; i++) {
-            model[i] = (struct mcap){.tag = tags[t], .parent = u, .original = 1,
-                                     .radix = size_bits, .bits = size_bits};
+            model[i] = (struct mcap){
+                .tag = tags[t], .parent = u, .original = 1, .radix = size_bits, .bits = size_bits};
         }
     }
     return e;
@@ -273,6 +273,69 @@ static struct expect do_move_or_mutate(int mutate)
     return e;
 }
 
+// Moves the caps of the model slots a -> b and b -> a at once (b may be empty).
+static void model_swap(int a, int b)
+{
+    struct mcap t = model[a];
+    model[a] = model[b];
+    model[b] = t;
+    for (int j = 0; j < NMODEL; j++) {
+        if (model[j].tag == KEEL_CAP_NULL) {
+            continue;
+        }
+        if (model[j].parent == a) {
+            model[j].parent = b;
+        } else if (model[j].parent == b) {
+            model[j].parent = a;
+        }
+    }
+}
+
+// Rotate: data applied with "preserve" semantics to both moving caps (§8.5, §8.6).
+static int rotate_data_ok(const struct mcap *c, seL4_Word data)
+{
+    if (is_badgeable(c->tag)) {
+        return 0;
+    }
+    return c->tag != KEEL_CAP_CNODE || cnode_data_ok(c, data);
+}
+
+static struct expect do_rotate(void)
+{
+    int src = pick_full(), pivot = pick_full();
+    int dst = rnd(3) ? pick_empty() : src;
+    seL4_Word dest_data = cnode_datas[rnd(ARRAY_LEN(cnode_datas))];
+    seL4_Word pivot_data = cnode_datas[rnd(ARRAY_LEN(cnode_datas))];
+    snprintf(what, sizeof(what),
+             "Rotate(dest pool %d, pivot pool %d, src pool %d, data 0x%lx/0x%lx)", dst, pivot, src,
+             dest_data, pivot_data);
+    struct expect e = ok();
+    if (pivot == src || pivot == dst) {
+        e = err0(seL4_IllegalOperation);
+    } else if (src != dst && model[dst].tag != KEEL_CAP_NULL) {
+        e = err0(seL4_DeleteFirst);
+    } else if (model[src].tag == KEEL_CAP_NULL) {
+        e = missing_source();
+    } else if (model[pivot].tag == KEEL_CAP_NULL) {
+        e = (struct expect){
+            .err = seL4_FailedLookup, .mrs = {0, seL4_MissingCapability, 64}, .nmrs = 3};
+    } else if (!rotate_data_ok(&model[src], pivot_data) ||
+               !rotate_data_ok(&model[pivot], dest_data)) {
+        e = err0(seL4_IllegalOperation);
+    }
+    seL4_Error got = keel_cnode_rotate(ROOT, slot_of[dst], D64, dest_data, ROOT, slot_of[pivot],
+                                       D64, pivot_data, ROOT, slot_of[src], D64);
+    if (e.err == 0 && got == seL4_NoError) {
+        if (src == dst) {
+            model_swap(src, pivot);
+        } else {
+            model_move(dst, pivot);
+            model_move(pivot, src);
+        }
+    }
+    return e;
+}
+
 static struct expect do_delete(void)
 {
     int i = rnd(4) ? pick_full() : (int)rnd(POOL);
@@ -344,10 +407,13 @@ static void t_cdt_stress(void)
         } else if (r < 62) {
             kind = 3;
             e = do_move_or_mutate(0);
-        } else if (r < 70) {
+        } else if (r < 68) {
             kind = 4;
             e = do_move_or_mutate(1);
-        } else if (r < 85) {
+        } else if (r < 74) {
+            kind = 7;
+            e = do_rotate();
+        } else if (r < 86) {
             kind = 5;
             e = do_delete();
         } else {
@@ -380,9 +446,9 @@ static void t_cdt_stress(void)
     CHECK_OK(root_retype(slot_of[U0], seL4_UntypedObject, 16, slot_of[0], 1));
     CHECK_OK(root_retype(slot_of[U1], seL4_UntypedObject, 14, slot_of[1], 1));
     printf("captest: CDT stress: %u steps (seed 0x%lx): %u retype, %u copy, %u mint, %u move, "
-           "%u mutate, %u delete, %u revoke; %u expected errors\n",
+           "%u mutate, %u rotate, %u delete, %u revoke; %u expected errors\n",
            STEPS, SEED, op_count[0], op_count[1], op_count[2], op_count[3], op_count[4],
-           op_count[5], op_count[6], op_errors);
+           op_count[7], op_count[5], op_count[6], op_errors);
 }
 
 const struct captest_test stress_tests[] = {

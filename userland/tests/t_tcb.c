@@ -43,12 +43,12 @@ static int learn_pstate(seL4_CPtr tcb)
     return 1;
 }
 
-#define NEW_TCB(var)                                                                               \
-    do {                                                                                           \
-        NEW(var, seL4_TCBObject, 0);                                                               \
-        if (!env.user_pstate && !learn_pstate(var)) {                                              \
-            return;                                                                                \
-        }                                                                                          \
+#define NEW_TCB(var)                                  \
+    do {                                              \
+        NEW(var, seL4_TCBObject, 0);                  \
+        if (!env.user_pstate && !learn_pstate(var)) { \
+            return;                                   \
+        }                                             \
     } while (0)
 
 static void t_initial_registers(void)
@@ -81,8 +81,8 @@ static void t_write_read(void)
     CHECK_OK(keel_tcb_read_registers(t, 0, 0, NREGS, &out));
     for (unsigned i = 0; i < NREGS; i++) {
         seL4_Word want = i == SPSR ? sanitised_spsr(in.spsr) : words(&in)[i];
-        CHECK(words(&out)[i] == want, "register %u reads 0x%lx after writing 0x%lx (want 0x%lx)",
-              i, words(&out)[i], words(&in)[i], want);
+        CHECK(words(&out)[i] == want, "register %u reads 0x%lx after writing 0x%lx (want 0x%lx)", i,
+              words(&out)[i], words(&in)[i], want);
     }
     // All SPSR bits set: still only NZCV get through; none set: only the user PSTATE.
     in.spsr = ~0UL;
@@ -120,8 +120,8 @@ static void t_write_partial(void)
     for (unsigned i = 0; i < 40; i++) {
         mr[2 + i] = 0x7700 + i;
     }
-    CHECK_OK(seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_WRITE_REGISTERS, 42, 0, mr,
-                                                    NULL)));
+    CHECK_OK(
+        seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_WRITE_REGISTERS, 42, 0, mr, NULL)));
     CHECK_OK(keel_tcb_read_registers(t, 0, 0, NREGS, &out));
     CHECK_EQ(out.pc, 0x7700);
     CHECK_EQ(out.tpidrro_el0, 0x7700 + 35);
@@ -135,9 +135,9 @@ static void t_read_errors(void)
     CHECK_ERR(keel_tcb_read_registers(t, 0, 0, 37, NULL), seL4_RangeError, 1, 36);
     CHECK_ERR(keel_tcb_read_registers(t, 1, 0, ~0UL, NULL), seL4_RangeError, 1, 36);
     const seL4_Word mr[] = {0, 3};
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_READ_REGISTERS, 1, 0, mr,
-                                                      NULL)),
-               seL4_TruncatedMessage);
+    CHECK_ERR0(
+        seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_READ_REGISTERS, 1, 0, mr, NULL)),
+        seL4_TruncatedMessage);
     CHECK_ERR0(keel_tcb_read_registers(seL4_CapInitThreadTCB, 0, 0, NREGS, NULL),
                seL4_IllegalOperation);
     CHECK_ERR(keel_tcb_read_registers(seL4_CapInitThreadTCB, 0, 0, 0, NULL), seL4_RangeError, 1,
@@ -173,19 +173,18 @@ static void t_write_errors(void)
     for (unsigned i = 0; i < NREGS; i++) {
         mr[2 + i] = words(&in)[i];
     }
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_WRITE_REGISTERS, 1, 0, mr,
-                                                      NULL)),
-               seL4_TruncatedMessage);
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_WRITE_REGISTERS, 10, 0, mr,
-                                                      NULL)),
-               seL4_TruncatedMessage);
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(seL4_CapInitThreadTCB,
-                                                      KEEL_INV_TCB_WRITE_REGISTERS, 1, 0, mr,
-                                                      NULL)),
+    CHECK_ERR0(
+        seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_WRITE_REGISTERS, 1, 0, mr, NULL)),
+        seL4_TruncatedMessage);
+    CHECK_ERR0(
+        seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_WRITE_REGISTERS, 10, 0, mr, NULL)),
+        seL4_TruncatedMessage);
+    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(
+                   seL4_CapInitThreadTCB, KEEL_INV_TCB_WRITE_REGISTERS, 1, 0, mr, NULL)),
                seL4_TruncatedMessage);
     mr[1] = 8;
-    CHECK_OK(seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_WRITE_REGISTERS, 10, 0, mr,
-                                                    NULL)));
+    CHECK_OK(
+        seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_WRITE_REGISTERS, 10, 0, mr, NULL)));
     seL4_UserContext out;
     CHECK_OK(keel_tcb_read_registers(t, 0, 0, NREGS, &out));
     CHECK_EQ(out.x4, in.x4);
@@ -223,12 +222,12 @@ static void t_copy_registers(void)
     CHECK_ERR(keel_tcb_copy_registers(b, ROOT, 0, 0, 1, 1, 0), seL4_InvalidCapability, 1);
     const seL4_Word mr[] = {4};
     const seL4_CPtr caps[] = {a};
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(b, KEEL_INV_TCB_COPY_REGISTERS, 1, 0, mr,
-                                                      caps)),
-               seL4_TruncatedMessage);
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(b, KEEL_INV_TCB_COPY_REGISTERS, 0, 1, mr,
-                                                      caps)),
-               seL4_TruncatedMessage);
+    CHECK_ERR0(
+        seL4_MessageInfo_get_label(keel_invoke(b, KEEL_INV_TCB_COPY_REGISTERS, 1, 0, mr, caps)),
+        seL4_TruncatedMessage);
+    CHECK_ERR0(
+        seL4_MessageInfo_get_label(keel_invoke(b, KEEL_INV_TCB_COPY_REGISTERS, 0, 1, mr, caps)),
+        seL4_TruncatedMessage);
 }
 
 static void t_tls_base(void)
@@ -241,9 +240,9 @@ static void t_tls_base(void)
     CHECK_EQ(out.tpidr_el0, 0x123456789ABCUL);
     CHECK_EQ(words(&out)[TPIDR], 0x123456789ABCUL);
     CHECK_EQ(out.tpidrro_el0, 0);
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_SET_TLS_BASE, 0, 0, NULL,
-                                                      NULL)),
-               seL4_TruncatedMessage);
+    CHECK_ERR0(
+        seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_SET_TLS_BASE, 0, 0, NULL, NULL)),
+        seL4_TruncatedMessage);
 }
 
 // §8.4 and §13.6: priorities are checked against the authority's MCP.
@@ -273,15 +272,15 @@ static void t_priority(void)
     CHECK_ERR(keel_tcb_set_mc_priority(t, ROOT, 1), seL4_InvalidCapability, 1);
     const seL4_Word mr[] = {1};
     const seL4_CPtr caps[] = {self};
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_SET_PRIORITY, 1, 0, mr,
-                                                      caps)),
-               seL4_TruncatedMessage);
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_SET_PRIORITY, 0, 1, mr,
-                                                      caps)),
-               seL4_TruncatedMessage);
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_SET_MC_PRIORITY, 0, 1, mr,
-                                                      caps)),
-               seL4_TruncatedMessage);
+    CHECK_ERR0(
+        seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_SET_PRIORITY, 1, 0, mr, caps)),
+        seL4_TruncatedMessage);
+    CHECK_ERR0(
+        seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_SET_PRIORITY, 0, 1, mr, caps)),
+        seL4_TruncatedMessage);
+    CHECK_ERR0(
+        seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_SET_MC_PRIORITY, 0, 1, mr, caps)),
+        seL4_TruncatedMessage);
 }
 
 static void t_sched_params(void)
@@ -298,12 +297,12 @@ static void t_sched_params(void)
     CHECK_ERR(keel_tcb_set_sched_params(t2, ep, 0, 0), seL4_InvalidCapability, 1);
     const seL4_Word mr[] = {1, 1};
     const seL4_CPtr caps[] = {self};
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_SET_SCHED_PARAMS, 1, 1, mr,
-                                                      caps)),
-               seL4_TruncatedMessage);
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_SET_SCHED_PARAMS, 2, 0, mr,
-                                                      caps)),
-               seL4_TruncatedMessage);
+    CHECK_ERR0(
+        seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_SET_SCHED_PARAMS, 1, 1, mr, caps)),
+        seL4_TruncatedMessage);
+    CHECK_ERR0(
+        seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_SET_SCHED_PARAMS, 2, 0, mr, caps)),
+        seL4_TruncatedMessage);
     // t2 now has MCP 50: as authority it allows up to 50.
     CHECK_OK(keel_tcb_set_priority(t, t2, 50));
     CHECK_ERR(keel_tcb_set_priority(t, t2, 51), seL4_RangeError, 0, 50);
@@ -408,12 +407,12 @@ static void t_set_ipc_buffer(void)
     CHECK_OK(keel_tcb_set_ipc_buffer(t, (buf & ~0xFFFUL) + 0xC00, frame));
     const seL4_Word mr[] = {buf};
     const seL4_CPtr caps[] = {frame};
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_SET_IPC_BUFFER, 1, 0, mr,
-                                                      caps)),
-               seL4_TruncatedMessage);
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_SET_IPC_BUFFER, 0, 1, mr,
-                                                      caps)),
-               seL4_TruncatedMessage);
+    CHECK_ERR0(
+        seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_SET_IPC_BUFFER, 1, 0, mr, caps)),
+        seL4_TruncatedMessage);
+    CHECK_ERR0(
+        seL4_MessageInfo_get_label(keel_invoke(t, KEEL_INV_TCB_SET_IPC_BUFFER, 0, 1, mr, caps)),
+        seL4_TruncatedMessage);
 }
 
 // §8.4 BindNotification / UnbindNotification, §13.5, §13.9 (deletion unbinds).
@@ -435,8 +434,8 @@ static void t_bind_notification(void)
     CHECK_ERR0(keel_tcb_bind_notification(t, n2), seL4_IllegalOperation);
     CHECK_ERR0(keel_tcb_bind_notification(t, ep), seL4_IllegalOperation);
     CHECK_ERR0(keel_tcb_bind_notification(t2, n), seL4_IllegalOperation);
-    CHECK_ERR0(seL4_MessageInfo_get_label(keel_invoke(t2, KEEL_INV_TCB_BIND_NOTIFICATION, 0, 0,
-                                                      NULL, NULL)),
+    CHECK_ERR0(seL4_MessageInfo_get_label(
+                   keel_invoke(t2, KEEL_INV_TCB_BIND_NOTIFICATION, 0, 0, NULL, NULL)),
                seL4_TruncatedMessage);
     CHECK_OK(keel_tcb_unbind_notification(t));
     CHECK_ERR0(keel_tcb_unbind_notification(t), seL4_IllegalOperation);

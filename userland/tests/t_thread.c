@@ -64,12 +64,12 @@ static seL4_CPtr make_thread(const char *file, int line, seL4_Word prio, const s
     return t;
 }
 
-#define MAKE_THREAD(var, prio, ctx)                                                                \
-    do {                                                                                           \
-        var = make_thread(__FILE__, __LINE__, prio, ctx);                                          \
-        if (!var) {                                                                                \
-            return;                                                                                \
-        }                                                                                          \
+#define MAKE_THREAD(var, prio, ctx)                       \
+    do {                                                  \
+        var = make_thread(__FILE__, __LINE__, prio, ctx); \
+        if (!var) {                                       \
+            return;                                       \
+        }                                                 \
     } while (0)
 
 static void counter_context(seL4_UserContext *c, seL4_CPtr self_slot, seL4_Word magic)
@@ -207,8 +207,10 @@ static void t_fp_context(void)
     CHECK_OK(keel_tcb_resume(t));
     seL4_Word changed = captest_fp_yield_check(pattern);
     CHECK_EQ(fp_done, theirs);
-    CHECK(changed == 0, "registers changed across the switch: mask 0x%lx (bits 0-31 d0-d31, "
-          "32-41 x19-x28, 42 FPSR, 43 FPCR)", changed);
+    CHECK(changed == 0,
+          "registers changed across the switch: mask 0x%lx (bits 0-31 d0-d31, "
+          "32-41 x19-x28, 42 FPSR, 43 FPCR)",
+          changed);
     CHECK_OK(keel_tcb_read_registers(t, 0, 0, NREGS, &out));
     CHECK_EQ(out.x19, theirs + 100 + 19);
     CHECK_EQ(out.x28, theirs + 100 + 28);
@@ -396,6 +398,81 @@ static void t_delete_running_thread(void)
     CHECK_EQ(spin_count, frozen);
 }
 
+// §8.4: raising a runnable thread above the caller preempts the caller at once.
+static void t_set_priority_preempts(void)
+{
+    seL4_UserContext c;
+    counter_context(&c, captest_next_slot, 0x99);
+    seL4_CPtr t;
+    MAKE_THREAD(t, 10, &c);
+    CHECK_OK(keel_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 100));
+    CHECK_OK(keel_tcb_resume(t));
+    keel_yield();
+    CHECK_EQ(counter.count, 0);
+    CHECK_OK(keel_tcb_set_priority(t, seL4_CapInitThreadTCB, 200));
+    CHECK_EQ(counter.count, 1);
+    root_priority_restore();
+}
+
+// WriteRegisters on a runnable (preempted) thread: it continues from the new PC (§9).
+static void t_write_registers_runnable(void)
+{
+    static volatile seL4_Word other_count;
+    seL4_UserContext c;
+    memset(&c, 0, sizeof(c));
+    c.pc = addr(captest_spin_thread);
+    c.sp = stack_top();
+    c.x0 = addr(&spin_count);
+    spin_count = 0;
+    other_count = 0;
+    seL4_CPtr t;
+    MAKE_THREAD(t, seL4_MaxPrio, &c);
+    CHECK_OK(keel_tcb_resume(t));
+    keel_yield();
+    CHECK(spin_count > 0, "the spinning thread did not run");
+    c.x0 = addr(&other_count);
+    CHECK_OK(keel_tcb_write_registers(t, 0, 0, 4, &c)); // pc, sp, spsr, x0
+    seL4_Word frozen = spin_count;
+    keel_yield();
+    CHECK(other_count > 0, "after WriteRegisters the thread did not run from the new registers");
+    CHECK_EQ(spin_count, frozen);
+    CHECK_OK(keel_tcb_suspend(t));
+}
+
+// §13.15: the reset of a large untyped is preemptible; another thread at the same priority runs
+// while it goes on, and the restarted Retype still does exactly what was asked.
+static void t_long_reset(void)
+{
+    if (!env.ram_big) {
+        return; // no RAM untyped of 64 MiB or more besides the arena
+    }
+    seL4_UserContext c;
+    memset(&c, 0, sizeof(c));
+    c.pc = addr(captest_spin_thread);
+    c.sp = stack_top();
+    c.x0 = addr(&spin_count);
+    spin_count = 0;
+    seL4_CPtr t, dst;
+    MAKE_THREAD(t, seL4_MaxPrio, &c);
+    dst = slot_alloc_range(2);
+    CHECK(dst, "no slots");
+    seL4_Word size = 1UL << env.ram_big_bits;
+    // Fill the untyped to its end, drop everything, and retype again: the second Retype must
+    // first zero the whole untyped (§13.10).
+    CHECK_OK(root_retype(env.ram_big, seL4_UntypedObject, env.ram_big_bits, dst, 1));
+    CHECK_OK(root_revoke(env.ram_big));
+    CHECK_OK(keel_tcb_resume(t));
+    CHECK_OK(root_retype(env.ram_big, seL4_ARM_SmallPageObject, 0, dst, 1));
+    seL4_Word ran = spin_count;
+    CHECK_OK(keel_tcb_suspend(t));
+    CHECK_TAG(dst, KEEL_CAP_FRAME);
+    CHECK_TAG(dst + 1, KEEL_CAP_NULL);
+    CHECK_ERR(root_retype(env.ram_big, seL4_ARM_LargePageObject, 0, dst + 1, 256),
+              seL4_NotEnoughMemory, size - 4096);
+    CHECK(ran > 0, "no other thread ran while %lu MiB were zeroed (reset not preempted)",
+          size >> 20);
+}
+
 const struct captest_test thread_tests[] = {
     {501, "thread_runs_on_yield_and_self_suspends", t_runs_on_yield},
     {502, "thread_preempts_on_resume", t_preempts_on_resume},
@@ -407,5 +484,8 @@ const struct captest_test thread_tests[] = {
     {508, "thread_call_without_ipc_buffer", t_call_without_buffer},
     {509, "thread_copy_registers_then_run", t_copy_registers_then_run},
     {510, "thread_delete_runnable_thread", t_delete_running_thread},
+    {511, "thread_set_priority_preempts", t_set_priority_preempts},
+    {512, "thread_write_registers_runnable", t_write_registers_runnable},
+    {513, "thread_runs_during_long_untyped_reset", t_long_reset},
 };
 const unsigned thread_tests_count = ARRAY_LEN(thread_tests);

@@ -20,17 +20,38 @@ static void retype_and_check(seL4_Word type, seL4_Word size_bits, unsigned ut_bi
     CHECK_TAG(ut, KEEL_CAP_UNTYPED);
 }
 
-static void t_untyped(void) { retype_and_check(seL4_UntypedObject, 12, 16, KEEL_CAP_UNTYPED); }
-static void t_tcb(void) { retype_and_check(seL4_TCBObject, 0, 16, KEEL_CAP_TCB); }
-static void t_endpoint(void) { retype_and_check(seL4_EndpointObject, 0, 16, KEEL_CAP_ENDPOINT); }
+static void t_untyped(void)
+{
+    retype_and_check(seL4_UntypedObject, 12, 16, KEEL_CAP_UNTYPED);
+}
+static void t_tcb(void)
+{
+    retype_and_check(seL4_TCBObject, 0, 16, KEEL_CAP_TCB);
+}
+static void t_endpoint(void)
+{
+    retype_and_check(seL4_EndpointObject, 0, 16, KEEL_CAP_ENDPOINT);
+}
 static void t_notification(void)
 {
     retype_and_check(seL4_NotificationObject, 0, 16, KEEL_CAP_NOTIFICATION);
 }
-static void t_cnode(void) { retype_and_check(seL4_CapTableObject, 3, 16, KEEL_CAP_CNODE); }
-static void t_vspace(void) { retype_and_check(seL4_ARM_VSpaceObject, 0, 16, KEEL_CAP_VSPACE); }
-static void t_small_page(void) { retype_and_check(seL4_ARM_SmallPageObject, 0, 16, KEEL_CAP_FRAME); }
-static void t_large_page(void) { retype_and_check(seL4_ARM_LargePageObject, 0, 22, KEEL_CAP_FRAME); }
+static void t_cnode(void)
+{
+    retype_and_check(seL4_CapTableObject, 3, 16, KEEL_CAP_CNODE);
+}
+static void t_vspace(void)
+{
+    retype_and_check(seL4_ARM_VSpaceObject, 0, 16, KEEL_CAP_VSPACE);
+}
+static void t_small_page(void)
+{
+    retype_and_check(seL4_ARM_SmallPageObject, 0, 16, KEEL_CAP_FRAME);
+}
+static void t_large_page(void)
+{
+    retype_and_check(seL4_ARM_LargePageObject, 0, 22, KEEL_CAP_FRAME);
+}
 static void t_page_table(void)
 {
     retype_and_check(seL4_ARM_PageTableObject, 0, 16, KEEL_CAP_PAGE_TABLE);
@@ -119,8 +140,9 @@ static seL4_Error retype_raw(seL4_CPtr ut, seL4_Word length, seL4_Word ncaps, co
 // §8.3 check 2: fewer than 6 words or no root cap; checked before the type.
 static void t_truncated(void)
 {
-    seL4_CPtr ut, dst = slot_alloc();
+    seL4_CPtr ut, dst = slot_alloc_range(4);
     NEW_UT(ut, 12);
+    CHECK(dst, "no slots");
     const seL4_Word mr[] = {seL4_EndpointObject, 0, 0, 0, dst, 1};
     const seL4_Word bad_type[] = {99, 0, 0, 0, dst, 1};
     CHECK_ERR0(retype_raw(ut, 5, 1, mr, ROOT), seL4_TruncatedMessage);
@@ -130,6 +152,16 @@ static void t_truncated(void)
     CHECK_TAG(dst, KEEL_CAP_NULL);
     CHECK_OK(retype_raw(ut, 6, 1, mr, ROOT));
     CHECK_TAG(dst, KEEL_CAP_ENDPOINT);
+    // Longer messages and more caps than needed are fine: length 127 is read as 120 (§4.1), and
+    // the unused extra caps may even be empty slots (a null cap is not a lookup failure, §11.3).
+    seL4_Word long_mr[seL4_MsgMaxLength] = {seL4_EndpointObject, 0, 0, 0, dst + 1, 1};
+    CHECK_OK(retype_raw(ut, 127, 1, long_mr, ROOT));
+    CHECK_TAG(dst + 1, KEEL_CAP_ENDPOINT);
+    const seL4_Word mr3[] = {seL4_EndpointObject, 0, 0, 0, dst + 2, 1};
+    const seL4_CPtr caps3[] = {ROOT, dst + 3, ROOT};
+    CHECK_OK(seL4_MessageInfo_get_label(
+        keel_invoke(ut, KEEL_INV_UNTYPED_RETYPE, 6, 3, mr3, caps3)));
+    CHECK_TAG(dst + 2, KEEL_CAP_ENDPOINT);
 }
 
 // §8.3 check 3: type >= 10, before the size check.
@@ -224,6 +256,13 @@ static void t_ranges(void)
     seL4_CPtr back = slot_alloc();
     CHECK_OK(keel_cnode_move(ROOT, back, D64, cn, 3, 2));
     CHECK_TAG(back, KEEL_CAP_ENDPOINT);
+    // The last slot of the root CNode (outside anything this program allocates).
+    seL4_CPtr last = ROOT_SLOTS - 1;
+    CHECK_TAG(last, KEEL_CAP_NULL);
+    CHECK_OK(root_retype(ut, T, 0, last, 1));
+    CHECK_TAG(last, KEEL_CAP_ENDPOINT);
+    CHECK_OK(root_delete(last));
+    CHECK_TAG(last, KEEL_CAP_NULL);
 }
 
 // §8.3 check 12: an occupied slot anywhere in the window; nothing is created, no memory used.
@@ -275,7 +314,7 @@ static void t_watermark_alignment(void)
     CHECK_ERR(root_retype(ut, page, 0, dst + 1, 4), seL4_NotEnoughMemory, 16384 - 16);
     CHECK_OK(root_retype(ut, seL4_TCBObject, 0, dst + 1, 1)); // [2048, 4096)
     CHECK_ERR(root_retype(ut, page, 0, dst + 2, 4), seL4_NotEnoughMemory, 16384 - 4096);
-    CHECK_OK(root_retype(ut, seL4_EndpointObject, 0, dst + 2, 2)); // [4096, 4128)
+    CHECK_OK(root_retype(ut, seL4_EndpointObject, 0, dst + 2, 2));     // [4096, 4128)
     CHECK_OK(root_retype(ut, seL4_NotificationObject, 0, dst + 4, 1)); // [4128, 4160)
     CHECK_ERR(root_retype(ut, page, 0, dst + 5, 3), seL4_NotEnoughMemory, 16384 - 4160);
     CHECK_OK(root_retype(ut, seL4_CapTableObject, 1, dst + 5, 1)); // 64 bytes: [4160, 4224)
@@ -297,9 +336,9 @@ static void t_device_untyped(void)
     if (tcbs <= 256) {
         CHECK_ERR(root_retype(dev, seL4_TCBObject, 0, dst, tcbs), seL4_NotEnoughMemory, size);
     }
-    const seL4_Word refused[] = {seL4_TCBObject, seL4_EndpointObject, seL4_NotificationObject,
-                                 seL4_CapTableObject, seL4_ARM_VSpaceObject,
-                                 seL4_ARM_PageTableObject};
+    const seL4_Word refused[] = {seL4_TCBObject,          seL4_EndpointObject,
+                                 seL4_NotificationObject, seL4_CapTableObject,
+                                 seL4_ARM_VSpaceObject,   seL4_ARM_PageTableObject};
     for (unsigned i = 0; i < ARRAY_LEN(refused); i++) {
         CHECK_ERR(root_retype(dev, refused[i], 2, dst, 1), seL4_InvalidArgument, 1);
     }
@@ -338,8 +377,7 @@ static void t_reset_after_delete(void)
     CHECK(dst, "no slots");
     CHECK_OK(root_retype(ut, seL4_ARM_SmallPageObject, 0, dst, 2));
     CHECK_OK(root_delete(dst));
-    CHECK_ERR(root_retype(ut, seL4_ARM_SmallPageObject, 0, dst + 2, 3), seL4_NotEnoughMemory,
-              8192);
+    CHECK_ERR(root_retype(ut, seL4_ARM_SmallPageObject, 0, dst + 2, 3), seL4_NotEnoughMemory, 8192);
     CHECK_OK(root_delete(dst + 1));
     CHECK_OK(root_retype(ut, seL4_ARM_SmallPageObject, 0, dst, 4));
     for (unsigned i = 0; i < 4; i++) {
@@ -367,6 +405,24 @@ static void t_copy_marks_full(void)
     CHECK_TAG(dst, KEEL_CAP_NULL);
     CHECK_TAG(dst + 1, KEEL_CAP_NULL);
     CHECK_OK(root_retype(ut, seL4_ARM_SmallPageObject, 0, dst, 4));
+}
+
+// §13.8: a moved untyped keeps its children and its watermark.
+static void t_move_untyped_with_children(void)
+{
+    seL4_CPtr ut, moved = slot_alloc(), dst = slot_alloc_range(4);
+    NEW_UT(ut, 14);
+    CHECK(dst, "no slots");
+    CHECK_OK(root_retype(ut, seL4_ARM_SmallPageObject, 0, dst, 1));
+    CHECK_OK(root_move(moved, ut));
+    CHECK_ERR(root_retype(moved, seL4_ARM_SmallPageObject, 0, dst + 1, 4), seL4_NotEnoughMemory,
+              (1UL << 14) - 4096);
+    CHECK_OK(root_retype(moved, seL4_ARM_SmallPageObject, 0, dst + 1, 3));
+    CHECK_OK(root_revoke(moved));
+    for (unsigned i = 0; i < 4; i++) {
+        CHECK_TAG(dst + i, KEEL_CAP_NULL);
+    }
+    CHECK_OK(root_retype(moved, seL4_ARM_SmallPageObject, 0, dst, 4));
 }
 
 // Retype into a CNode other than the root: through node_index/depth and with node_depth 0.
@@ -422,7 +478,8 @@ static void t_send_nbsend(void)
     keel_invoke_send(seL4_SysNBSend, ut, KEEL_INV_UNTYPED_RETYPE, 6, 1, ok2_mr, caps);
     CHECK_TAG(dst + 1, KEEL_CAP_ENDPOINT);
     // A failing Send writes no register: check x0..x5 and the rest with the register checker.
-    struct svc_frame f = {.in = {ut, seL4_MessageInfo_new(KEEL_INV_UNTYPED_RETYPE, 0, 0, 6).words[0],
+    struct svc_frame f = {.in = {ut,
+                                 seL4_MessageInfo_new(KEEL_INV_UNTYPED_RETYPE, 0, 0, 6).words[0],
                                  99, 0, 0, 0, 0, (seL4_Word)(long)seL4_SysSend}};
     seL4_Word changed = captest_svc_check(&f);
     CHECK(changed == 0, "Send changed registers (mask 0x%lx)", changed);
@@ -460,5 +517,6 @@ const struct captest_test untyped_tests[] = {
     {126, "retype_into_other_cnode", t_into_other_cnode},
     {127, "retype_nested_untyped", t_nested_untyped},
     {128, "retype_send_and_nbsend", t_send_nbsend},
+    {129, "retype_from_moved_untyped", t_move_untyped_with_children},
 };
 const unsigned untyped_tests_count = ARRAY_LEN(untyped_tests);

@@ -40,7 +40,8 @@ static void describe_reply(char *out, size_t size, seL4_Word err)
     int n = snprintf(out, size, "%s(%lu) len %lu", keel_error_name(err), err, len);
     if (err != seL4_NoError) {
         for (seL4_Word i = 0; i < len && i < 6 && n > 0 && (size_t)n < size; i++) {
-            n += snprintf(out + n, size - (size_t)n, "%s0x%lx", i ? " " : ": ", keel_mr((unsigned)i));
+            n += snprintf(out + n, size - (size_t)n, "%s0x%lx", i ? " " : ": ",
+                          keel_mr((unsigned)i));
         }
     }
 }
@@ -154,17 +155,28 @@ seL4_Error root_revoke(seL4_CPtr slot)
 seL4_Word object_bytes(seL4_Word type, seL4_Word size_bits)
 {
     switch (type) {
-    case seL4_UntypedObject: return 1UL << size_bits;
-    case seL4_TCBObject: return 1UL << seL4_TCBBits;
-    case seL4_EndpointObject: return 1UL << seL4_EndpointBits;
-    case seL4_NotificationObject: return 1UL << seL4_NotificationBits;
-    case seL4_CapTableObject: return 1UL << (size_bits + seL4_SlotBits);
-    case seL4_ARM_HugePageObject: return 1UL << seL4_HugePageBits;
-    case seL4_ARM_VSpaceObject: return 1UL << seL4_VSpaceBits;
-    case seL4_ARM_SmallPageObject: return 1UL << seL4_PageBits;
-    case seL4_ARM_LargePageObject: return 1UL << seL4_LargePageBits;
-    case seL4_ARM_PageTableObject: return 1UL << seL4_PageTableBits;
-    default: return 0;
+    case seL4_UntypedObject:
+        return 1UL << size_bits;
+    case seL4_TCBObject:
+        return 1UL << seL4_TCBBits;
+    case seL4_EndpointObject:
+        return 1UL << seL4_EndpointBits;
+    case seL4_NotificationObject:
+        return 1UL << seL4_NotificationBits;
+    case seL4_CapTableObject:
+        return 1UL << (size_bits + seL4_SlotBits);
+    case seL4_ARM_HugePageObject:
+        return 1UL << seL4_HugePageBits;
+    case seL4_ARM_VSpaceObject:
+        return 1UL << seL4_VSpaceBits;
+    case seL4_ARM_SmallPageObject:
+        return 1UL << seL4_PageBits;
+    case seL4_ARM_LargePageObject:
+        return 1UL << seL4_LargePageBits;
+    case seL4_ARM_PageTableObject:
+        return 1UL << seL4_PageTableBits;
+    default:
+        return 0;
     }
 }
 

@@ -154,7 +154,8 @@ seL4_CPtr vt_copy(seL4_CPtr src, seL4_Word rights)
     if (!s) {
         return 0;
     }
-    seL4_Error e = keel_cnode_copy(VT_ROOT_CNODE, s, VT_DEPTH, VT_ROOT_CNODE, src, VT_DEPTH, rights);
+    seL4_Error e =
+        keel_cnode_copy(VT_ROOT_CNODE, s, VT_DEPTH, VT_ROOT_CNODE, src, VT_DEPTH, rights);
     if (!vt_ok(__LINE__, "CNode_Copy", e)) {
         return 0;
     }
@@ -244,8 +245,7 @@ seL4_Error vt_retype(seL4_Word type, seL4_Word size_bits, seL4_CPtr slot, unsign
         if (ut_reserved[i] || ut_exhausted[i]) {
             continue;
         }
-        err = keel_untyped_retype(vt_untyped_cap(i), type, size_bits, VT_ROOT_CNODE, 0, 0, slot,
-                                  n);
+        err = keel_untyped_retype(vt_untyped_cap(i), type, size_bits, VT_ROOT_CNODE, 0, 0, slot, n);
         if (err == seL4_NoError) {
             ut_used[i] = true;
             return err;
@@ -267,8 +267,8 @@ seL4_CPtr vt_new_n(seL4_Word type, seL4_Word size_bits, unsigned n)
         return 0;
     }
     seL4_Error err = vt_retype(type, size_bits, s, n);
-    if (!vt_check(err == seL4_NoError, __LINE__, "Untyped_Retype of %u objects of type %lu: %s",
-                  n, type, keel_error_name(err))) {
+    if (!vt_check(err == seL4_NoError, __LINE__, "Untyped_Retype of %u objects of type %lu: %s", n,
+                  type, keel_error_name(err))) {
         return 0;
     }
     return s;
@@ -326,8 +326,8 @@ seL4_CPtr vt_new_mapped_page(seL4_Word vaddr)
     if (!f) {
         return 0;
     }
-    if (!vt_ok(__LINE__, "map a new 4 KiB page", vt_map_auto(f, VT_ROOT_VS, vaddr, VT_RW,
-                                                              VT_CACHED))) {
+    if (!vt_ok(__LINE__, "map a new 4 KiB page",
+               vt_map_auto(f, VT_ROOT_VS, vaddr, VT_RW, VT_CACHED))) {
         return 0;
     }
     return f;
@@ -374,8 +374,8 @@ seL4_Word vt_probe(int line, seL4_CPtr vspace, seL4_Word vaddr)
         if (r == 1) {
             seL4_Word base = vaddr & ~(spans[i] - 1);
             if (!vt_check(last == base + spans[i] - 1, line,
-                          "probe of 0x%lx: RangeError names last byte 0x%lx, expected 0x%lx",
-                          vaddr, last, base + spans[i] - 1)) {
+                          "probe of 0x%lx: RangeError names last byte 0x%lx, expected 0x%lx", vaddr,
+                          last, base + spans[i] - 1)) {
                 return 1;
             }
             return spans[i];
@@ -396,9 +396,9 @@ seL4_CPtr vt_new_pool(void)
     if (!u || !s) {
         return 0;
     }
-    if (!vt_ok(__LINE__, "ASIDControl_MakePool",
-               keel_arm_asid_control_make_pool(seL4_CapASIDControl, u, VT_ROOT_CNODE, s,
-                                               VT_DEPTH))) {
+    if (!vt_ok(
+            __LINE__, "ASIDControl_MakePool",
+            keel_arm_asid_control_make_pool(seL4_CapASIDControl, u, VT_ROOT_CNODE, s, VT_DEPTH))) {
         return 0;
     }
     return s;
@@ -429,8 +429,8 @@ seL4_CPtr vt_device_frame(seL4_Word paddr, unsigned bits)
     while (n > bits) {
         seL4_CPtr halves = vt_slots(2);
         if (!halves || !vt_ok(__LINE__, "Retype a device untyped into two halves",
-                              keel_untyped_retype(ut, seL4_UntypedObject, n - 1, VT_ROOT_CNODE,
-                                                  0, 0, halves, 2))) {
+                              keel_untyped_retype(ut, seL4_UntypedObject, n - 1, VT_ROOT_CNODE, 0,
+                                                  0, halves, 2))) {
             return 0;
         }
         n--;
@@ -438,8 +438,9 @@ seL4_CPtr vt_device_frame(seL4_Word paddr, unsigned bits)
         ut = halves + (upper ? 1 : 0);
         base += upper ? 1UL << n : 0;
     }
-    seL4_Word type = bits == 12 ? seL4_ARM_SmallPageObject
-                     : bits == 21 ? seL4_ARM_LargePageObject : seL4_ARM_HugePageObject;
+    seL4_Word type = bits == 12   ? seL4_ARM_SmallPageObject
+                     : bits == 21 ? seL4_ARM_LargePageObject
+                                  : seL4_ARM_HugePageObject;
     seL4_CPtr f = vt_slot();
     if (!f || !vt_ok(__LINE__, "Retype a device frame",
                      keel_untyped_retype(ut, type, 0, VT_ROOT_CNODE, 0, 0, f, 1))) {
@@ -459,8 +460,8 @@ seL4_CPtr vt_device_huge(void)
         if (!s) {
             return 0;
         }
-        if (keel_untyped_retype(vt_untyped_cap(i), seL4_ARM_HugePageObject, 0, VT_ROOT_CNODE, 0,
-                                0, s, 1) == seL4_NoError) {
+        if (keel_untyped_retype(vt_untyped_cap(i), seL4_ARM_HugePageObject, 0, VT_ROOT_CNODE, 0, 0,
+                                s, 1) == seL4_NoError) {
             return s;
         }
     }

@@ -4,7 +4,7 @@
 #include "vmtest.h"
 
 #define ASIDS_PER_POOL 512
-#define NUM_POOLS 128
+#define NUM_POOLS      128
 
 static seL4_Error make_pool(seL4_CPtr untyped, seL4_CPtr root, seL4_Word index, seL4_Word depth)
 {
@@ -255,6 +255,21 @@ out:
     vt_slot_release(mark);
 }
 
+// A FailedLookup reply with exactly these MRs.
+static void expect_lookup(int line, const char *what, seL4_Error err, const seL4_Word *mr,
+                          unsigned n)
+{
+    bool ok = err == seL4_FailedLookup && keel_reply_length() == n;
+    for (unsigned i = 0; ok && i < n; i++) {
+        ok = keel_mr(i) == mr[i];
+    }
+    vt_check(ok, line,
+             "%s: got %s length %lu MRs 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx, expected FailedLookup "
+             "length %u MRs 0x%lx 0x%lx 0x%lx ...",
+             what, keel_error_name(err), keel_reply_length(), keel_mr(0), keel_mr(1), keel_mr(2),
+             keel_mr(3), keel_mr(4), n, mr[0], mr[1], mr[2]);
+}
+
 // MakePool's checks, in the order of §8.13, including "all 128 pools allocated".
 static void test_make_pool_errors(void)
 {
@@ -293,8 +308,8 @@ static void test_make_pool_errors(void)
     }
     seL4_CPtr udev = vt_slot();
     if (CHECK(di >= 0, "no device untyped between 4 KiB and 512 MiB") && udev &&
-        OK(keel_untyped_retype(vt_untyped_cap((unsigned)di), seL4_UntypedObject, 12,
-                               VT_ROOT_CNODE, 0, 0, udev, 1))) {
+        OK(keel_untyped_retype(vt_untyped_cap((unsigned)di), seL4_UntypedObject, 12, VT_ROOT_CNODE,
+                               0, 0, udev, 1))) {
         ERR_IC(make_pool(udev, VT_ROOT_CNODE, d, VT_DEPTH), 1);
     }
     // Order: cap[0]'s checks come before the destination's.
@@ -310,6 +325,18 @@ static void test_make_pool_errors(void)
     ERR_RANGE(make_pool(u, VT_ROOT_CNODE, d, 0), 1, 64);
     ERR_RANGE(make_pool(u, VT_ROOT_CNODE, d, 65), 1, 64);
     ERR_FL_ROOT(make_pool(u, f, d, VT_DEPTH));
+    // Lookup failures of the destination are reported as FailedLookup(0, ...) (§11.2, §11.3).
+    // The root CNode has radix r = initThreadCNodeSizeBits and a guard of 64 - r zero bits.
+    const seL4_Word radix = vt.bi->initThreadCNodeSizeBits, guard = 64 - radix;
+    seL4_Word mr_guard[] = {0, seL4_GuardMismatch, 12, 0, guard};
+    expect_lookup(__LINE__, "destination depth 12: guard longer than the bits to resolve",
+                  make_pool(u, VT_ROOT_CNODE, d, 12), mr_guard, 5);
+    seL4_Word mr_guard2[] = {0, seL4_GuardMismatch, 64, 0, guard};
+    expect_lookup(__LINE__, "destination index beyond the root CNode: guard mismatch",
+                  make_pool(u, VT_ROOT_CNODE, 1UL << radix, VT_DEPTH), mr_guard2, 5);
+    seL4_Word mr_depth[] = {0, seL4_DepthMismatch, 60, 64};
+    expect_lookup(__LINE__, "destination depth 60: depth mismatch",
+                  make_pool(u, VT_ROOT_CNODE, d, 60), mr_depth, 4);
     ERR(make_pool(u, VT_ROOT_CNODE, u, VT_DEPTH), seL4_DeleteFirst);
     // None of the refusals consumed anything.
     EQ("destination after the refusals", keel_debug_cap_identify(d), KEEL_CAP_NULL);

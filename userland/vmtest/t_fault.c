@@ -81,7 +81,7 @@ static void test_rights_masking(void)
     const seL4_Word w = vt_window(14);
     seL4_CPtr f = vt_new(seL4_ARM_SmallPageObject, 0);
     seL4_CPtr ro = f ? vt_copy(f, VT_RO) : 0;
-    seL4_CPtr ro_rw = ro ? vt_copy(ro, VT_RW) : 0;     // copying cannot add Write back
+    seL4_CPtr ro_rw = ro ? vt_copy(ro, VT_RW) : 0; // copying cannot add Write back
     seL4_CPtr wo = f ? vt_copy(f, KEEL_RIGHT_WRITE) : 0;
     seL4_CPtr c1 = f ? vt_copy(f, VT_RW) : 0, c2 = f ? vt_copy(f, VT_RW) : 0;
     seL4_CPtr c3 = f ? vt_copy(f, VT_RW) : 0, view = f ? vt_copy(f, VT_RW) : 0;
@@ -177,14 +177,12 @@ static void test_execute_never(void)
     OK(ctx.err);
     if (vt_expect_vmfault(__LINE__, &r, x, x, 1, VT_EC_IABT_LOWER, VT_FSC_PERMISSION(3), -1,
                           true)) {
-        EQ("value returned after the handler made the page executable", vt_worker_cmd.result,
-           100);
+        EQ("value returned after the handler made the page executable", vt_worker_cmd.result, 100);
     }
     // ExecuteNever with a read-only mapping too; the handler gives up this time.
     if (OK(keel_arm_page_map(f, VT_ROOT_VS, x, VT_RO, VT_CACHED | VT_XN))) {
         r = vt_run_worker(NULL, NULL);
-        vt_expect_vmfault(__LINE__, &r, x, x, 1, VT_EC_IABT_LOWER, VT_FSC_PERMISSION(3), -1,
-                          false);
+        vt_expect_vmfault(__LINE__, &r, x, x, 1, VT_EC_IABT_LOWER, VT_FSC_PERMISSION(3), -1, false);
     }
     // Unmapped code: a translation fault on the fetch.
     if (OK(keel_arm_page_unmap(f))) {

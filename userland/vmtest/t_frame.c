@@ -178,6 +178,17 @@ static void test_map_2m(void)
     }
     ERR_FL_MISSING(map(f, VT_ROOT_VS, a + 0x3000), 21);
     ERR(keel_arm_page_table_map(pt, VT_ROOT_VS, a + 0x3000, 0), seL4_DeleteFirst);
+    // Another 2 MiB frame at b replaces the copy silently; the copy's record is then stale.
+    seL4_CPtr other = vt_new(seL4_ARM_LargePageObject, 0);
+    if (other && OK(map(other, VT_ROOT_VS, b))) {
+        READ(b + 0x1000, 0);
+        ERR_IC(keel_arm_page_clean_data(c, 0, 64), 0);
+        OK(keel_arm_page_unmap(c));
+        EQ("probe of b after unmapping the displaced copy", PROBE(VT_ROOT_VS, b), VT_LARGE);
+        if (OK(keel_arm_page_unmap(other)) && OK(map(c, VT_ROOT_VS, b))) {
+            READ(b + 0x1000, pattern(4, 0x1000));
+        }
+    }
     OK(keel_arm_page_unmap(lp));
     EQ("probe after Page_Unmap", PROBE(VT_ROOT_VS, a), 0);
     READ_FAULT(a + 0x1000, VT_FSC_TRANSLATION(2));
@@ -207,9 +218,8 @@ static void test_map_1g_rw(void)
             continue;
         }
         largest = d->sizeBits > largest ? d->sizeBits : largest;
-        if (d->sizeBits >= 30 &&
-            keel_untyped_retype(vt_untyped_cap(i), seL4_ARM_HugePageObject, 0, VT_ROOT_CNODE, 0,
-                                0, hp, 1) == seL4_NoError) {
+        if (d->sizeBits >= 30 && keel_untyped_retype(vt_untyped_cap(i), seL4_ARM_HugePageObject, 0,
+                                                     VT_ROOT_CNODE, 0, 0, hp, 1) == seL4_NoError) {
             found = (int)i;
         }
     }
@@ -224,7 +234,8 @@ static void test_map_1g_rw(void)
     }
     if (found < 0) {
         vt_skip("no 1 GiB of memory in one piece: no RAM untyped of 1 GiB (largest RAM untyped "
-                "2^%u) and no other memory known on this board", largest);
+                "2^%u) and no other memory known on this board",
+                largest);
         goto out;
     }
     vt_info("page_map_1g_rw: 1 GiB frame from a %s", what);
@@ -255,6 +266,16 @@ static void test_map_1g_rw(void)
     OK(keel_arm_page_unmap(c));
     READ_FAULT(b, VT_FSC_TRANSLATION(1));
     READ(a + 0x20000000, pattern(6, 0x20000000));
+    if (vt_untyped_desc((unsigned)found)->isDevice) {
+        // Device untypeds are never zeroed when reset (§8.3, §13.10): delete everything taken
+        // from it, carve the same frame again, and the data is still there.
+        vt_slot_release(mark);
+        hp = vt_device_frame(VT_HUGE, 30);
+        if (hp && OK(keel_arm_page_get_address(hp, &pa)) && EQ("paddr again", pa, VT_HUGE) &&
+            OK(map(hp, VT_ROOT_VS, a))) {
+            READ(a + 0x20000000, pattern(6, 0x20000000));
+        }
+    }
 out:
     vt_slot_release(mark);
 }
@@ -345,13 +366,13 @@ static void test_map_errors(void)
     ERR_IC(map(f, un, beyond), 1);
     // 3: dead ASID, then ASID of another VSpace (before alignment and address).
     if (OK(keel_arm_asid_control_make_pool(seL4_CapASIDControl, u, VT_ROOT_CNODE, pool,
-                                            VT_DEPTH)) &&
+                                           VT_DEPTH)) &&
         OK(keel_arm_asid_pool_assign(pool, dead)) && OK(vt_delete(pool))) {
         ERR_FL_ROOT(map(f, dead, w));
         ERR_FL_ROOT(map(f, dead, w + 0x800));
         ERR_FL_ROOT(map(f, dead, beyond));
         if (OK(keel_arm_asid_control_make_pool(seL4_CapASIDControl, u, VT_ROOT_CNODE, pool,
-                                                VT_DEPTH)) &&
+                                               VT_DEPTH)) &&
             OK(keel_arm_asid_pool_assign(pool, other))) {
             ERR_IC(map(f, dead, w), 1);
             ERR_IC(map(f, dead, w + 0x800), 1);
@@ -448,8 +469,8 @@ static void test_page_cache_ops(void)
         !OK(map(lp, VT_ROOT_VS, lva))) {
         goto out;
     }
-    for (seL4_Word label = KEEL_VM_INV_PAGE_CLEAN_DATA;
-         label <= KEEL_VM_INV_PAGE_UNIFY_INSTRUCTION; label++) {
+    for (seL4_Word label = KEEL_VM_INV_PAGE_CLEAN_DATA; label <= KEEL_VM_INV_PAGE_UNIFY_INSTRUCTION;
+         label++) {
         seL4_Word ranges[][2] = {{0, 4096}, {0, 1}, {4095, 4096}, {100, 200}};
         for (unsigned i = 0; i < 4; i++) {
             if (!OK(vt_invoke(f, label, 2, 0, ranges[i], NULL))) {
@@ -494,7 +515,7 @@ static void test_page_cache_ops(void)
     }
     // Dead ASID: FailedLookup(InvalidRoot), before the range checks.
     if (OK(keel_arm_asid_control_make_pool(seL4_CapASIDControl, u, VT_ROOT_CNODE, pool,
-                                            VT_DEPTH)) &&
+                                           VT_DEPTH)) &&
         OK(keel_arm_asid_pool_assign(pool, dead)) &&
         OK(vt_map_auto(fd, dead, 0x10000000, VT_RW, VT_CACHED)) && OK(vt_delete(pool))) {
         ERR_FL_ROOT(keel_arm_page_clean_data(fd, 0, 64));
@@ -539,8 +560,7 @@ static void test_vspace_cache_ops(void)
               lva + 0x1FFF00, lva + 0x1FFFFF);
     OK(keel_arm_vspace_clean_data(VT_ROOT_VS, w + 0x2FFF, w + 0x3100)); // start unmapped
     // Invalidate needs a read-write mapping; the others do not.
-    ERR(keel_arm_vspace_invalidate_data(VT_ROOT_VS, w + 0x1000, w + 0x1100),
-        seL4_IllegalOperation);
+    ERR(keel_arm_vspace_invalidate_data(VT_ROOT_VS, w + 0x1000, w + 0x1100), seL4_IllegalOperation);
     OK(keel_arm_vspace_clean_data(VT_ROOT_VS, w + 0x1000, w + 0x1100));
     OK(keel_arm_vspace_unify_instruction(VT_ROOT_VS, w + 0x1000, w + 0x1100));
     OK(keel_arm_vspace_invalidate_data(VT_ROOT_VS, w, w + 0x100));
@@ -568,12 +588,12 @@ static void test_vspace_cache_ops(void)
     ERR_IA(keel_arm_vspace_clean_data(un, w, w), 1);
     ERR(keel_arm_vspace_clean_data(un, 0, 0x900000000000UL), seL4_IllegalOperation);
     if (OK(keel_arm_asid_control_make_pool(seL4_CapASIDControl, u, VT_ROOT_CNODE, pool,
-                                            VT_DEPTH)) &&
+                                           VT_DEPTH)) &&
         OK(keel_arm_asid_pool_assign(pool, dead)) && OK(vt_delete(pool))) {
         ERR_FL_ROOT(keel_arm_vspace_clean_data(dead, w, w + 1));
         ERR(keel_arm_vspace_clean_data(dead, 0, 0x900000000000UL), seL4_IllegalOperation);
         if (OK(keel_arm_asid_control_make_pool(seL4_CapASIDControl, u, VT_ROOT_CNODE, pool,
-                                                VT_DEPTH)) &&
+                                               VT_DEPTH)) &&
             OK(keel_arm_asid_pool_assign(pool, other))) {
             ERR_IC(keel_arm_vspace_clean_data(dead, w, w + 1), 0);
             OK(keel_arm_vspace_clean_data(other, w, w + 1));
@@ -626,8 +646,8 @@ static void test_image_frame(void)
     vt_worker_cmd.addr = va + 0x100;
     struct vt_run r = vt_run_worker(remap_on_fault, &ctx);
     OK(ctx.err);
-    if (!vt_expect_vmfault(__LINE__, &r, (seL4_Word)vt_read64_insn, va + 0x100, 0,
-                           VT_EC_DABT_LOWER, VT_FSC_TRANSLATION(3), 0, true)) {
+    if (!vt_expect_vmfault(__LINE__, &r, (seL4_Word)vt_read64_insn, va + 0x100, 0, VT_EC_DABT_LOWER,
+                           VT_FSC_TRANSLATION(3), 0, true)) {
         // The root thread reads the page below: make sure it is back, and that the worker can
         // read it, before that (a fault of the root thread would end the suite).
         keel_arm_page_map(cap, VT_ROOT_VS, va, VT_RW, VT_CACHED);
@@ -656,8 +676,9 @@ static void test_image_frame(void)
 static void test_device_uart(void)
 {
     seL4_CPtr mark = vt_slot_mark();
-    seL4_Word base = vt.platform == VT_PLAT_VIRT ? 0x09000000UL
-                     : vt.platform == VT_PLAT_RPI4 ? 0xFE201000UL : 0;
+    seL4_Word base = vt.platform == VT_PLAT_VIRT   ? 0x09000000UL
+                     : vt.platform == VT_PLAT_RPI4 ? 0xFE201000UL
+                                                   : 0;
     const seL4_Word w = vt_window(12);
     if (!base) {
         vt_skip("board not recognised from the device tree: UART address unknown");
@@ -757,8 +778,8 @@ static void test_root_layout(void)
         }
         EQ(frames[k].what, bad, 0);
         if (frames[k].first < frames[k].last) {
-            ERR_IA(keel_arm_page_map(frames[k].first, VT_ROOT_VS, vt_window(18), VT_RW,
-                                     VT_CACHED), 0);
+            ERR_IA(keel_arm_page_map(frames[k].first, VT_ROOT_VS, vt_window(18), VT_RW, VT_CACHED),
+                   0);
         }
     }
     EQ("probe of the IPC buffer", PROBE(VT_ROOT_VS, ipc), VT_PAGE);

@@ -80,8 +80,7 @@ static void test_pt_levels(void)
     }
     // A 1 GiB page in an empty level-1 entry.
     const seL4_Word va3 = 0x8080000000UL;
-    if (hp && OK(keel_arm_page_unmap(hp)) &&
-        OK(keel_arm_page_map(hp, vs, va3, VT_RW, 0))) {
+    if (hp && OK(keel_arm_page_unmap(hp)) && OK(keel_arm_page_map(hp, vs, va3, VT_RW, 0))) {
         EQ("probe of the 1 GiB page", PROBE(vs, va3 + 0x5000), VT_HUGE);
         ERR(pt_map(pts + 5, vs, va3), seL4_DeleteFirst);
         ERR_FL_MISSING(map(lp, vs, va3 + VT_LARGE), 30);
@@ -133,13 +132,13 @@ static void test_pt_map_errors(void)
 
     // Dead ASID: after the address check.
     if (OK(keel_arm_asid_control_make_pool(seL4_CapASIDControl, u, VT_ROOT_CNODE, pool,
-                                            VT_DEPTH)) &&
+                                           VT_DEPTH)) &&
         OK(keel_arm_asid_pool_assign(pool, dead)) && OK(vt_delete(pool))) {
         ERR_FL_ROOT(pt_map(pt, dead, va));
         ERR_IA(pt_map(pt, dead, beyond), 0);
         // ASID taken by another VSpace: InvalidCapability(1).
         if (OK(keel_arm_asid_control_make_pool(seL4_CapASIDControl, u, VT_ROOT_CNODE, pool,
-                                                VT_DEPTH)) &&
+                                               VT_DEPTH)) &&
             OK(keel_arm_asid_pool_assign(pool, other))) {
             ERR_IC(pt_map(pt, dead, va), 1);
             ERR_IA(pt_map(pt, dead, beyond), 0);
@@ -234,6 +233,17 @@ static void test_pt_delete(void)
     if (!OK(pt_map(pt, VT_ROOT_VS, w)) || !OK(map(f, VT_ROOT_VS, a)) || !WRITE(a, 77) ||
         !READ(a, 77)) {
         goto out;
+    }
+    // Deleting a cap that is not the last one leaves the table in place.
+    seL4_CPtr c = vt_copy(pt, KEEL_RIGHTS_ALL);
+    if (c && OK(vt_delete(c))) {
+        EQ("probe after deleting a copy of the table cap", PROBE(VT_ROOT_VS, a), VT_PAGE);
+        READ(a, 77);
+    }
+    c = vt_copy(pt, KEEL_RIGHTS_ALL);
+    if (c && OK(vt_delete(pt))) {
+        EQ("probe after deleting the original, a copy left", PROBE(VT_ROOT_VS, a), VT_PAGE);
+        pt = c; // now the last cap
     }
     OK(vt_delete(pt));
     EQ("probe after deleting the table", PROBE(VT_ROOT_VS, a), 0);

@@ -17,10 +17,10 @@
 
 #include <string.h>
 
-#define STACK_SIZE 16384
-#define PRIO_HELPER 254
+#define STACK_SIZE    16384
+#define PRIO_HELPER   254
 #define PRIO_WATCHDOG 1
-#define MAX_REPLIES 8
+#define MAX_REPLIES   8
 
 struct vt_cmd vt_worker_cmd, vt_prober_cmd;
 
@@ -262,8 +262,10 @@ void vt_worker_write64(seL4_Word addr, seL4_Word value, struct vt_run *run)
 static void describe_run(int line, const struct vt_run *r, const char *what)
 {
     if (r->stuck) {
-        vt_check(false, line, "%s: the helper thread never reported (watchdog: nothing runnable; "
-                              "%u fault(s) seen)", what, r->faults);
+        vt_check(false, line,
+                 "%s: the helper thread never reported (watchdog: nothing runnable; "
+                 "%u fault(s) seen)",
+                 what, r->faults);
     } else if (r->faults) {
         vt_check(false, line,
                  "%s: fault label %lu length %lu ip 0x%lx addr 0x%lx prefetch %lu fsr 0x%lx (%u "
@@ -292,32 +294,37 @@ bool vt_expect_vmfault(int line, const struct vt_run *r, seL4_Word ip, seL4_Word
         return vt_check(false, line, "expected a VMFault at 0x%lx, none was delivered", addr);
     }
     const struct vt_fault *f = &r->first;
-    bool ok = vt_check(f->label == VT_FAULT_VM, line, "fault label %lu, expected 5 (VMFault)",
-                       f->label);
+    bool ok =
+        vt_check(f->label == VT_FAULT_VM, line, "fault label %lu, expected 5 (VMFault)", f->label);
     ok = vt_check(f->length == 4, line, "VMFault length %lu, expected 4", f->length) && ok;
     ok = vt_check(f->ip == ip, line, "VMFault IP 0x%lx, expected 0x%lx", f->ip, ip) && ok;
     ok = vt_check(f->addr == addr, line, "VMFault address 0x%lx, expected 0x%lx", f->addr, addr) &&
          ok;
     ok = vt_check(f->prefetch == prefetch, line, "VMFault PrefetchFault %lu, expected %lu",
-                  f->prefetch, prefetch) && ok;
+                  f->prefetch, prefetch) &&
+         ok;
     ok = vt_check(VT_ESR_EC(f->fsr) == ec, line, "VMFault FSR 0x%lx: EC 0x%lx, expected 0x%lx",
-                  f->fsr, VT_ESR_EC(f->fsr), ec) && ok;
+                  f->fsr, VT_ESR_EC(f->fsr), ec) &&
+         ok;
     ok = vt_check(VT_ESR_FSC(f->fsr) == fsc, line,
                   "VMFault FSR 0x%lx: fault status 0x%lx, expected 0x%lx", f->fsr,
-                  VT_ESR_FSC(f->fsr), fsc) && ok;
+                  VT_ESR_FSC(f->fsr), fsc) &&
+         ok;
     if (wnr >= 0) {
         ok = vt_check(VT_ESR_WNR(f->fsr) == (seL4_Word)wnr, line,
                       "VMFault FSR 0x%lx: WnR %lu, expected %d", f->fsr, VT_ESR_WNR(f->fsr), wnr) &&
              ok;
     }
-    ok = vt_check(f->fsr >> 32 == 0, line,
-                  "VMFault FSR 0x%lx has bits above 31 (only ESR's low 32 bits are sent)", f->fsr) &&
-         ok;
+    ok =
+        vt_check(f->fsr >> 32 == 0, line,
+                 "VMFault FSR 0x%lx has bits above 31 (only ESR's low 32 bits are sent)", f->fsr) &&
+        ok;
     if (completed) {
         ok = vt_check(r->done && r->faults == 1, line,
                       "after the handler's reply the thread should complete with no further fault "
                       "(completed: %s, faults: %u, last fault addr 0x%lx fsr 0x%lx)",
-                      r->done ? "yes" : "no", r->faults, r->last.addr, r->last.fsr) && ok;
+                      r->done ? "yes" : "no", r->faults, r->last.addr, r->last.fsr) &&
+             ok;
     } else {
         ok = vt_check(r->faults == 1, line, "%u faults, expected 1", r->faults) && ok;
     }
@@ -328,8 +335,8 @@ bool vt_expect_read_fault(int line, seL4_Word addr, seL4_Word fsc)
 {
     struct vt_run r;
     vt_worker_read64(addr, &r);
-    return vt_expect_vmfault(line, &r, (seL4_Word)vt_read64_insn, addr, 0, VT_EC_DABT_LOWER, fsc,
-                             0, false);
+    return vt_expect_vmfault(line, &r, (seL4_Word)vt_read64_insn, addr, 0, VT_EC_DABT_LOWER, fsc, 0,
+                             false);
 }
 
 bool vt_expect_write_fault(int line, seL4_Word addr, seL4_Word fsc)
@@ -347,8 +354,7 @@ bool vt_expect_read(int line, seL4_Word addr, seL4_Word want)
     if (!vt_expect_clean(line, &r)) {
         return false;
     }
-    return vt_check(got == want, line, "read of 0x%lx: got 0x%lx, expected 0x%lx", addr, got,
-                    want);
+    return vt_check(got == want, line, "read of 0x%lx: got 0x%lx, expected 0x%lx", addr, got, want);
 }
 
 bool vt_expect_write(int line, seL4_Word addr, seL4_Word value)

@@ -24,16 +24,16 @@
 #define VT_DEPTH      64
 
 // Fault labels (§10.1) and VMFault words (§10.3).
-#define VT_FAULT_CAP        1
-#define VT_FAULT_UNKNOWN    2
-#define VT_FAULT_USER_EXC   3
-#define VT_FAULT_VM         5
+#define VT_FAULT_CAP      1
+#define VT_FAULT_UNKNOWN  2
+#define VT_FAULT_USER_EXC 3
+#define VT_FAULT_VM       5
 // ESR_EL1 fields: exception class and the fault status code of aborts.
-#define VT_ESR_EC(esr)      (((esr) >> 26) & 0x3F)
-#define VT_ESR_FSC(esr)     ((esr) & 0x3F)
-#define VT_ESR_WNR(esr)     (((esr) >> 6) & 1)
-#define VT_EC_IABT_LOWER    0x20
-#define VT_EC_DABT_LOWER    0x24
+#define VT_ESR_EC(esr)            (((esr) >> 26) & 0x3F)
+#define VT_ESR_FSC(esr)           ((esr)&0x3F)
+#define VT_ESR_WNR(esr)           (((esr) >> 6) & 1)
+#define VT_EC_IABT_LOWER          0x20
+#define VT_EC_DABT_LOWER          0x24
 #define VT_FSC_TRANSLATION(level) (0x04 + (level))
 #define VT_FSC_PERMISSION(level)  (0x0C + (level))
 
@@ -65,7 +65,7 @@ void vt_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vt_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool vt_test_failed(void);
 
-#define CHECK(cond, ...) vt_check((cond), __LINE__, __VA_ARGS__)
+#define CHECK(cond, ...)    vt_check((cond), __LINE__, __VA_ARGS__)
 #define EQ(what, got, want) vt_eq(__LINE__, (what), (seL4_Word)(got), (seL4_Word)(want))
 
 // Invocation results. Each compares the error code and, for errors that carry MRs, the reply
@@ -77,14 +77,14 @@ bool vt_range(int line, const char *what, seL4_Error err, seL4_Word min, seL4_Wo
 bool vt_fl_missing(int line, const char *what, seL4_Error err, seL4_Word bits_left);
 bool vt_fl_root(int line, const char *what, seL4_Error err);
 
-#define OK(call)                  vt_ok(__LINE__, #call, (call))
-#define ERR(call, want)           vt_err(__LINE__, #call, (call), (want))
-#define ERR_IA(call, index)       vt_err1(__LINE__, #call, (call), seL4_InvalidArgument, (index))
-#define ERR_IC(call, index)       vt_err1(__LINE__, #call, (call), seL4_InvalidCapability, (index))
-#define ERR_NOMEM(call, free)     vt_err1(__LINE__, #call, (call), seL4_NotEnoughMemory, (free))
-#define ERR_RANGE(call, lo, hi)   vt_range(__LINE__, #call, (call), (lo), (hi))
+#define OK(call)                   vt_ok(__LINE__, #call, (call))
+#define ERR(call, want)            vt_err(__LINE__, #call, (call), (want))
+#define ERR_IA(call, index)        vt_err1(__LINE__, #call, (call), seL4_InvalidArgument, (index))
+#define ERR_IC(call, index)        vt_err1(__LINE__, #call, (call), seL4_InvalidCapability, (index))
+#define ERR_NOMEM(call, free)      vt_err1(__LINE__, #call, (call), seL4_NotEnoughMemory, (free))
+#define ERR_RANGE(call, lo, hi)    vt_range(__LINE__, #call, (call), (lo), (hi))
 #define ERR_FL_MISSING(call, bits) vt_fl_missing(__LINE__, #call, (call), (bits))
-#define ERR_FL_ROOT(call)         vt_fl_root(__LINE__, #call, (call))
+#define ERR_FL_ROOT(call)          vt_fl_root(__LINE__, #call, (call))
 
 // --- Environment (env.c) -------------------------------------------------------------------------
 
@@ -173,10 +173,10 @@ seL4_Word vt_window(unsigned n);
 
 enum vt_op {
     VT_OP_NOP,
-    VT_OP_READ64,    // result = *(u64 *)addr (through vt_read64_insn)
-    VT_OP_WRITE64,   // *(u64 *)addr = value (through vt_write64_insn)
-    VT_OP_READ32,    // result = *(u32 *)addr (through vt_read32_insn)
-    VT_OP_EXEC,      // result = ((fn)addr)(value)
+    VT_OP_READ64,     // result = *(u64 *)addr (through vt_read64_insn)
+    VT_OP_WRITE64,    // *(u64 *)addr = value (through vt_write64_insn)
+    VT_OP_READ32,     // result = *(u32 *)addr (through vt_read32_insn)
+    VT_OP_EXEC,       // result = ((fn)addr)(value)
     VT_OP_WRITE_LIST, // list[i].addr := list[i].value
     VT_OP_CHECK_LIST, // compares; result = mismatches, bad_* = first mismatch
 };
@@ -193,7 +193,7 @@ struct vt_cmd {
     seL4_Word addr, value;
     seL4_Word result;
     seL4_Word bad_addr, bad_got, bad_want;
-    unsigned count; // entries of list used by the list ops
+    unsigned count;             // entries of list used by the list ops
     volatile unsigned progress; // list entries completed
     struct vt_pair list[VT_LIST_MAX];
 };

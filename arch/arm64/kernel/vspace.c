@@ -6,6 +6,10 @@
 
 void vspace_activate(tcb_t *t)
 {
+    if (t->vs_gen == asid_generation) {
+        mmu_set_user_ttbr0(t->vs_ttbr0);
+        return;
+    }
     cap_t c = t->slots[TCB_SLOT_VSPACE].cap;
     if (cap_type(c) == CAP_VSPACE && cap_pt_is_mapped(c) &&
         arch_asid_vspace((uint16_t)c.w1) == cap_paddr(c)) {

@@ -18,9 +18,17 @@ static inline void cdt_link_after(cte_t *src, cte_t *dest, cap_t cap, bool revoc
     dest->prev = (uint64_t)src | (revocable ? 1 : 0);
     dest->next = (uint64_t)n | (first_badged ? 1 : 0);
     if (n != NULL) {
-        n->prev = (uint64_t)dest | (n->prev & 1);
+        n->prev = (uint64_t)dest | (n->prev & CTE_PREV_FLAGS);
     }
     src->next = (uint64_t)dest | (src->next & 1);
+}
+
+/* A TCB's own slot was emptied or turned into a zombie (objects.c). */
+void tcb_slot_cleared(cte_t *s);
+/* Marks slot `which` of t as a TCB slot, after a cap was inserted there. */
+static inline void cdt_mark_tcb_slot(tcb_t *t, unsigned which)
+{
+    t->slots[which].prev |= (uint64_t)(which + 1) << 1;
 }
 
 /* Would a cap derived from src into `derived` be revocable (may have children of its own)? */

@@ -38,7 +38,9 @@ enum {
  * doubly linked list in depth-first order (a cap's descendants follow it); who is whose child
  * is decided from the caps themselves (cdt.c), so removing a slot never rewrites others.
  * prev/next hold slot addresses; bit 0 of prev is "revocable" (this cap may have children),
- * bit 0 of next is "first badged" (the first cap carrying its badge).
+ * bit 0 of next is "first badged" (the first cap carrying its badge). Bits 3:1 of prev are
+ * non-zero only for a TCB's own slots (index + 1): emptying such a slot must reach the TCB,
+ * which keeps decoded copies of its CSpace and VSpace roots for the fastpath.
  */
 typedef struct cte {
     cap_t cap;
@@ -47,6 +49,9 @@ typedef struct cte {
 } cte_t;
 
 _Static_assert(sizeof(cte_t) == (1u << SLOT_BITS), "a slot is 32 bytes (seL4_SlotBits)");
+
+#define CTE_PREV_FLAGS   15UL      /* revocable | TCB slot index + 1 */
+#define CTE_TCB_SLOT(s)  ((unsigned)(((s)->prev >> 1) & 7))   /* 0: not a TCB slot */
 
 /* Thread states (ABI §13.7). */
 typedef enum {
@@ -101,6 +106,8 @@ typedef struct tcb {
     uint64_t cs_guard_hi;         /* guard << radix */
     uint64_t cs_shift_single;     /* 64 - (radix + guard size); bit 8: one level covers 64 */
     uint64_t reply_w0;            /* word 0 of a non-master, non-granting reply cap to us */
+    uint64_t *ipcbuf;             /* the IPC buffer through the buffer frame cap, NULL: none */
+    bool ipcbuf_rw;               /* ... and the kernel may write it */
     uint64_t fault_type;          /* pending fault (seL4_Fault_* label), 0 = none */
     uint64_t fault_w[6];          /* its details, composed into a message at delivery */
     struct notification *bound_notification;

@@ -15,9 +15,9 @@ static seL4_Word spare_mr[seL4_FastMessageRegisters];
 static seL4_MessageInfo_t spare_tag;
 
 static const char *const error_names[] = {
-    "NoError",      "InvalidArgument", "InvalidCapability", "IllegalOperation",
-    "RangeError",   "AlignmentError",  "FailedLookup",      "TruncatedMessage",
-    "DeleteFirst",  "RevokeFirst",     "NotEnoughMemory",
+    "NoError",     "InvalidArgument", "InvalidCapability", "IllegalOperation",
+    "RangeError",  "AlignmentError",  "FailedLookup",      "TruncatedMessage",
+    "DeleteFirst", "RevokeFirst",     "NotEnoughMemory",
 };
 
 const char *keel_error_name(seL4_Word err)
@@ -97,7 +97,8 @@ static seL4_Error invoke(seL4_CPtr cap, seL4_Word label, seL4_Word length, const
 }
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define INVOKE(cap, label, mrs, caps) invoke(cap, label, ARRAY_LEN(mrs), mrs, ARRAY_LEN(caps), caps)
+#define INVOKE(cap, label, mrs, caps)                                                              \
+    invoke(cap, label, ARRAY_LEN(mrs), mrs, ARRAY_LEN(caps), caps)
 #define INVOKE_NOCAPS(cap, label, mrs) invoke(cap, label, ARRAY_LEN(mrs), mrs, 0, NULL)
 #define INVOKE_NOARGS(cap, label)      invoke(cap, label, 0, NULL, 0, NULL)
 
@@ -229,8 +230,7 @@ seL4_Error keel_tcb_copy_registers(seL4_CPtr tcb, seL4_CPtr source, seL4_Word su
 
 seL4_Error keel_tcb_configure(seL4_CPtr tcb, seL4_Word fault_ep, seL4_CPtr cspace_root,
                               seL4_Word cspace_root_data, seL4_CPtr vspace_root,
-                              seL4_Word vspace_root_data, seL4_Word buffer,
-                              seL4_CPtr buffer_frame)
+                              seL4_Word vspace_root_data, seL4_Word buffer, seL4_CPtr buffer_frame)
 {
     seL4_Word mr[] = {fault_ep, cspace_root_data, vspace_root_data, buffer};
     seL4_CPtr caps[] = {cspace_root, vspace_root, buffer_frame};

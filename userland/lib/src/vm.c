@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// ARM virtual-memory invocation wrappers (keel/vm.h), marshalled per ABI sheet §8.2 and §8.10-§8.14.
+// ARM virtual-memory invocation wrappers (keel/vm.h), marshalled per ABI sheet §8.2 and
+// §8.10-§8.14.
 
 #include <keel/vm.h>
 

@@ -232,8 +232,7 @@ seL4_Error keel_tcb_copy_registers(seL4_CPtr tcb, seL4_CPtr source, seL4_Word su
                                    seL4_Word transfer_integer, seL4_Word arch_flags);
 seL4_Error keel_tcb_configure(seL4_CPtr tcb, seL4_Word fault_ep, seL4_CPtr cspace_root,
                               seL4_Word cspace_root_data, seL4_CPtr vspace_root,
-                              seL4_Word vspace_root_data, seL4_Word buffer,
-                              seL4_CPtr buffer_frame);
+                              seL4_Word vspace_root_data, seL4_Word buffer, seL4_CPtr buffer_frame);
 seL4_Error keel_tcb_set_priority(seL4_CPtr tcb, seL4_CPtr authority, seL4_Word priority);
 seL4_Error keel_tcb_set_mc_priority(seL4_CPtr tcb, seL4_CPtr authority, seL4_Word mcp);
 seL4_Error keel_tcb_set_sched_params(seL4_CPtr tcb, seL4_CPtr authority, seL4_Word mcp,
