@@ -119,6 +119,17 @@ invariants_report_t invariants_check(const tcb_t *root)
                 if (thread_runnable(t) == false && t->sched_prev != NULL) {
                     violation("INV-SCHED-1", t, "a blocked thread is in a ready queue");
                 }
+                const cte_t *m = &t->slots[TCB_SLOT_REPLY];
+                const cte_t *child = cdt_next(m);
+                if ((m->next & 1) == 0) {
+                    violation("INV-IPC-2", m, "master reply cap lost its first-badged flag");
+                }
+                if (child != NULL && t->state != TS_BLOCKED_ON_REPLY) {
+                    violation("INV-IPC-1", t, "reply cap to a thread not waiting for a reply");
+                }
+                if (child != NULL && cdt_next(child) != NULL) {
+                    violation("INV-IPC-2", child, "a reply cap does not end its list");
+                }
             }
         }
     }

@@ -67,9 +67,10 @@ FP_INLINE void switch_to(const user_context_t *from, tcb_t *dest, uint64_t badge
     fp_return_to_user(&dest->ctx);
 }
 
-void fastpath_call(user_context_t *ctx, uint64_t cptr, uint64_t msginfo)
+void fastpath_call(uint64_t cptr, uint64_t msginfo)
 {
     tcb_t *caller = cur_thread;
+    user_context_t *ctx = &caller->ctx;     /* where the vector saved the caller's registers */
     if (!fits_registers(msginfo)) {
         fp_slowpath(ctx);
         return;
@@ -112,15 +113,22 @@ void fastpath_call(user_context_t *ctx, uint64_t cptr, uint64_t msginfo)
     /* dest's queue links and blocked_on are dead now: they are read only while it is queued. */
     caller->restart_pc = ctx->pc - 4;
     caller->state = TS_BLOCKED_ON_REPLY;
-    /* A reply cap is never revocable (cdt_cap_revocable), so a plain link suffices. */
-    cap_t reply = { caller->reply_w0 | ((uint64_t)dest->blocking_can_grant << 52), 0 };
-    cdt_link_after(&caller->slots[TCB_SLOT_REPLY], caller_slot, reply, false, false);
+    /* INV-IPC-1: a running thread's master reply cap has no child, so the new reply cap
+     * (never revocable, never first badged) ends the list right after the master, whose
+     * own first-badged flag is always set (it is an original). */
+    cte_t *master = &caller->slots[TCB_SLOT_REPLY];
+    caller_slot->cap.w0 = caller->reply_w0 | ((uint64_t)dest->blocking_can_grant << 52);
+    caller_slot->cap.w1 = 0;
+    caller_slot->prev = (uint64_t)master;
+    caller_slot->next = 0;
+    master->next = (uint64_t)caller_slot | 1;
     switch_to(ctx, dest, cap_badge(ep_cap), msginfo);
 }
 
-void fastpath_reply_recv(user_context_t *ctx, uint64_t cptr, uint64_t msginfo)
+void fastpath_reply_recv(uint64_t cptr, uint64_t msginfo)
 {
     tcb_t *server = cur_thread;
+    user_context_t *ctx = &server->ctx;
     if (!fits_registers(msginfo)) {
         fp_slowpath(ctx);
         return;
@@ -148,10 +156,7 @@ void fastpath_reply_recv(user_context_t *ctx, uint64_t cptr, uint64_t msginfo)
     cte_t *caller_slot = &server->slots[TCB_SLOT_CALLER];
     cap_t reply = caller_slot->cap;
     tcb_t *client = obj_ptr(cap_paddr(reply));
-    /* The reply cap is the last child of the client's master reply cap: nothing follows it,
-     * so unlinking it only touches the master (checked, not assumed). */
     if (cap_type(reply) != CAP_REPLY || cap_reply_is_master(reply) ||
-        (caller_slot->next & ~31UL) != 0 ||
         client->state != TS_BLOCKED_ON_REPLY || client->fault_type != 0 ||
         client->vs_gen != asid_generation || !may_switch_to(client, server)) {
         fp_slowpath(ctx);
@@ -172,8 +177,9 @@ void fastpath_reply_recv(user_context_t *ctx, uint64_t cptr, uint64_t msginfo)
         ep->head_state = (uint64_t)server | EP_RECV;
     }
     ep->tail = server;
-    cte_t *master = cdt_prev(caller_slot);
-    master->next &= 1;                          /* keep the master's first-badged flag */
+    /* INV-IPC-2: a reply cap is the only child of its master and ends its list, so
+     * unlinking it leaves the master alone with its first-badged flag. */
+    cdt_prev(caller_slot)->next = 1;
     caller_slot->cap = cap_null();
     caller_slot->prev = 0;
     caller_slot->next = 0;

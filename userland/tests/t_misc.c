@@ -241,6 +241,33 @@ static void t_irq_handler_methods(void)
     }
 }
 
+// §8.8: the notification an IRQHandler signals is a kernel-held copy, a CDT child of the cap
+// given to SetNotification. It keeps the notification's untyped from being reset until the
+// handler lets go of it, and Revoke of that untyped removes it.
+static void t_irq_notification_in_cdt(void)
+{
+    seL4_CPtr u, nt = slot_alloc(), h = slot_alloc(), tmp = slot_alloc();
+    NEW_UT(u, 12);
+    CHECK_OK(root_retype(u, seL4_NotificationObject, 0, nt, 1));
+    CHECK_OK(keel_irq_control_get(seL4_CapIRQControl, FREE_IRQ, ROOT, h, D64));
+    CHECK_OK(keel_irq_handler_set_notification(h, nt));
+    CHECK_OK(root_delete(nt));
+    CHECK_ERR(root_retype(u, seL4_ARM_SmallPageObject, 0, tmp, 1), seL4_NotEnoughMemory,
+              4096 - 32);
+    CHECK_OK(keel_irq_handler_clear(h));
+    CHECK_OK(root_retype(u, seL4_ARM_SmallPageObject, 0, tmp, 1));
+    CHECK_OK(root_delete(tmp));
+    CHECK_OK(root_retype(u, seL4_NotificationObject, 0, nt, 1));
+    CHECK_OK(keel_irq_handler_set_notification(h, nt));
+    CHECK_OK(root_revoke(u));
+    CHECK_TAG(nt, KEEL_CAP_NULL);
+    CHECK_OK(root_retype(u, seL4_ARM_SmallPageObject, 0, tmp, 1));
+    CHECK_OK(keel_irq_handler_clear(h));
+    CHECK_OK(keel_irq_handler_ack(h));
+    CHECK_OK(root_delete(h));
+    CHECK_OK(keel_irq_control_get(seL4_CapIRQControl, FREE_IRQ, ROOT, h, D64));
+}
+
 // §8.7/§13.8: IRQHandler caps are CDT children of IRQControl; Revoke on IRQControl removes
 // them all, and IRQControl itself can be moved but not copied.
 static void t_irq_control_cdt(void)
@@ -285,5 +312,6 @@ const struct captest_test misc_tests[] = {
     {607, "irq_control_cdt", t_irq_control_cdt},
     {608, "yield_alone", t_yield_alone},
     {609, "tcb_set_tls_base_self", t_set_tls_base_self},
+    {610, "irq_notification_copy_in_cdt", t_irq_notification_in_cdt},
 };
 const unsigned misc_tests_count = ARRAY_LEN(misc_tests);

@@ -13,12 +13,14 @@ void arch_fpu_forget(const tcb_t *t)
     }
     if (fpu_state.enabled_for == t) {
         arch_fpu_set_enabled_for(NULL);
+        isb();
     }
 }
 
 void arch_fpu_trap(tcb_t *t)
 {
     arch_fpu_set_enabled_for(t);
+    isb();
     if (fpu_state.owner != NULL) {
         tcb_t *o = (tcb_t *)fpu_state.owner;
         fpu_save(o->fpregs, &o->fpsr);

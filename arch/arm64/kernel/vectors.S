@@ -28,16 +28,17 @@
     stp     x24, x25, [sp, #16 * 12]
     stp     x26, x27, [sp, #16 * 13]
     stp     x28, x29, [sp, #16 * 14]
-    mrs     x0, sp_el0
-    stp     x30, x0, [sp, #CTX_SP - 8]
-    mrs     x0, elr_el1
-    mrs     x1, spsr_el1
-    stp     x0, x1, [sp, #CTX_PC]
-    mrs     x0, tpidr_el0               // TPIDRRO_EL0 is read-only at EL0: ctx already has it
-    str     x0, [sp, #CTX_TPIDR]
-    mov     x0, sp
-    mrs     x1, tpidr_el1               // the kernel stack top (set once at boot)
-    mov     sp, x1
+    /* x8/x9 are saved: use them, so x0/x1 (cptr, msginfo) stay live for the fastpath. */
+    mrs     x8, sp_el0
+    stp     x30, x8, [sp, #CTX_SP - 8]
+    mrs     x8, elr_el1
+    mrs     x9, spsr_el1
+    stp     x8, x9, [sp, #CTX_PC]
+    mrs     x8, tpidr_el0               // TPIDRRO_EL0 is read-only at EL0: ctx already has it
+    str     x8, [sp, #CTX_TPIDR]
+    mov     x8, sp                      // x8 = the context
+    mrs     x9, tpidr_el1               // the kernel stack top (set once at boot)
+    mov     sp, x9
 .endm
 
 /* Kernel-mode frame: caller-saved registers plus the exception return state. */
@@ -102,34 +103,37 @@ exception_vectors:
 el0_sync:
     save_user_and_switch
 #if KEEL_FASTPATH
-    /* Call (-1) and ReplyRecv (-2) of an svc try the fastpath; x7 still holds the number,
-     * x1/x2 the caller's x0 (cptr) and x1 (msginfo) were saved and are reloaded. */
-    mrs     x3, esr_el1
-    lsr     x3, x3, #26
-    cmp     x3, #0x15
+    /* Call (-1) and ReplyRecv (-2) of an svc try the fastpath with the caller's x0 (cptr)
+     * and x1 (msginfo) still in place; x7 still holds the number. */
+    mrs     x9, esr_el1
+    lsr     x9, x9, #26
+    cmp     x9, #0x15
     b.ne    1f
-    ldp     x1, x2, [x0]
     cmn     x7, #1
     b.eq    fastpath_call
     cmn     x7, #2
     b.eq    fastpath_reply_recv
 1:
 #endif
+    mov     x0, x8
     bl      c_handle_el0_sync
     b       .
 
 el0_irq:
     save_user_and_switch
+    mov     x0, x8
     bl      c_handle_el0_irq
     b       .
 
 el0_serror:
     save_user_and_switch
+    mov     x0, x8
     bl      c_handle_el0_serror
     b       .
 
 el0_bad32:
     save_user_and_switch
+    mov     x0, x8
     bl      c_handle_el0_serror
     b       .
 

@@ -7,5 +7,5 @@
 /* Entered from the vectors with the caller's registers saved; they never return to their
  * caller: they leave through the return to user mode or continue into the ordinary
  * system-call path when a precondition fails. */
-void fastpath_call(user_context_t *ctx, uint64_t cptr, uint64_t msginfo);
-void fastpath_reply_recv(user_context_t *ctx, uint64_t cptr, uint64_t msginfo);
+void fastpath_call(uint64_t cptr, uint64_t msginfo);
+void fastpath_reply_recv(uint64_t cptr, uint64_t msginfo);

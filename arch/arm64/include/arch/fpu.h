@@ -17,10 +17,11 @@ typedef struct {
 
 extern fpu_state_t fpu_state;
 
+/* No ISB: the exception return that follows synchronises; arch_fpu_trap, which uses the
+ * registers at EL1 right away, adds its own. */
 static inline __attribute__((always_inline)) void arch_fpu_set_enabled_for(const tcb_t *t)
 {
     sysreg_write(cpacr_el1, t != NULL ? CPACR_FPEN_ALL : 0);
-    isb();
     fpu_state.enabled_for = t;
 }
 

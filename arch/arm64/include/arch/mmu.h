@@ -23,14 +23,15 @@ void mmu_map_ram(uint64_t pa, uint64_t size);
 void mmu_set_user_vspace(uint64_t root_pa, uint16_t asid);
 
 /* Writes TTBR0 (root | ASID << 48) unless it already holds that value. ASID-tagged entries
- * need no TLB maintenance on a switch, only the register write. */
+ * need no TLB maintenance on a switch, only the register write. No ISB: the kernel does not
+ * touch user memory between here and the exception return, which synchronises context
+ * (INV-VS-1 in proofs-notes/vspace.md). */
 extern uint64_t mmu_cur_ttbr0;
 static inline void mmu_set_user_ttbr0(uint64_t ttbr0)
 {
     if (ttbr0 != mmu_cur_ttbr0) {
         mmu_cur_ttbr0 = ttbr0;
         sysreg_write(ttbr0_el1, ttbr0);
-        isb();
     }
 }
 
