@@ -71,11 +71,12 @@ bool bootmem_reserve(uint64_t base, uint64_t size)
         } else if (r->base >= base && r->end <= end) {
             remove_at(i);
         } else if (r->base < base && r->end > end) {
+            if (nregions == BOOTMEM_MAX_REGIONS) {
+                return false;   /* refuse before cutting: the region stays whole */
+            }
             uint64_t tail = r->end;
             r->end = base;
-            if (!insert_at(i + 1, end, tail)) {
-                return false;
-            }
+            insert_at(i + 1, end, tail);
             i += 2;
         } else if (r->base < base) {
             r->end = base;

@@ -44,7 +44,8 @@ int pt_map(pt_env_t *env, pte_t *root, uint64_t va, uint64_t pa, uint64_t size, 
     if (size == 0) {
         return PT_OK;
     }
-    if (!va_in_one_half(va, size) || pa + size - 1 < pa || (pa + size - 1) > PTE_ADDR_MASK) {
+    if (!va_in_one_half(va, size) || pa + size - 1 < pa ||
+        (pa + size - 1) > (PTE_ADDR_MASK | (PAGE_SIZE_4K - 1))) {
         return PT_ERR_RANGE;
     }
     if (min_block_level < 1) {
