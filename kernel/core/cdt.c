@@ -103,15 +103,19 @@ void cdt_move(cte_t *src, cte_t *dest, cap_t cap)
 
 void cdt_swap(cte_t *a, cap_t ca, cte_t *b, cap_t cb)
 {
-    /* Swap the link words, then repoint the neighbours; adjacent slots need care because
-     * each is the other's neighbour. */
-    uint64_t ap = a->prev, an = a->next;
+    /* Swap the link words (each slot keeps its own TCB-slot mark: it belongs to the slot, not
+     * to the cap), then repoint the neighbours; adjacent slots need care because each is the
+     * other's neighbour. */
+    const uint64_t marks = CTE_PREV_FLAGS & ~1UL;
+    uint64_t mark_a = a->prev & marks, mark_b = b->prev & marks;
+    uint64_t a_prev = (b->prev & ~mark_b) | mark_a, a_next = b->next;
+    uint64_t b_prev = (a->prev & ~mark_a) | mark_b, b_next = a->next;
     a->cap = cb;
     b->cap = ca;
-    a->prev = b->prev;
-    a->next = b->next;
-    b->prev = ap;
-    b->next = an;
+    a->prev = a_prev;
+    a->next = a_next;
+    b->prev = b_prev;
+    b->next = b_next;
     if (cdt_prev(a) == a) set_prev(a, b);
     if (cdt_next(a) == a) set_next(a, b);
     if (cdt_prev(b) == b) set_prev(b, a);

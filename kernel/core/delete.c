@@ -89,6 +89,14 @@ static syserr_t reduce_zombie(cte_t *root)
                 break;              /* restart from the root */
             }
             cap_type_t t = cap_type(s->cap);
+            if (t == CAP_ZOMBIE && s == root) {
+                /* A cycle: the objects below contain the root's own zombie. Every object's
+                 * zombie lives in one slot, so any cycle passes through the root. Swapping
+                 * leaves each of the two zombies inside its own object, where it only waits
+                 * for its other slots (skipped as `s != cur` above). */
+                cdt_swap(root, root->cap, cur, cur->cap);
+                break;
+            }
             if (t == CAP_ZOMBIE) {
                 cur = s;            /* an unfinished deletion below: finish it first */
                 continue;

@@ -45,7 +45,8 @@ void cdt_insert_derived(cte_t *src, cte_t *dest, cap_t cap);
 void cdt_insert_new(cte_t *untyped, cte_t *dest, cap_t cap);
 /* Moves src's cap (replaced by cap) to the empty slot dest, keeping its place in the tree. */
 void cdt_move(cte_t *src, cte_t *dest, cap_t cap);
-/* Exchanges two slots' caps (replaced by ca/cb) and their places in the tree. */
+/* Exchanges two slots' caps and their places in the tree: a's cap (given as ca, possibly
+ * updated) goes to b, b's (as cb) to a. */
 void cdt_swap(cte_t *a, cap_t ca, cte_t *b, cap_t cb);
 /* Unlinks the slot and empties it; its children become children of its parent. */
 void cdt_remove(cte_t *s);
