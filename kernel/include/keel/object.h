@@ -46,7 +46,7 @@ typedef struct cte {
     cap_t cap;
     uint64_t prev;
     uint64_t next;
-} cte_t;
+} __attribute__((aligned(32))) cte_t;   /* the link words' low 5 bits carry flags */
 
 _Static_assert(sizeof(cte_t) == (1u << SLOT_BITS), "a slot is 32 bytes (seL4_SlotBits)");
 
