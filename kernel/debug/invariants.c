@@ -4,12 +4,9 @@
 #include <keel/invariants.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
-
-#define MAX_CNODES 1024
+#include <keel/walk.h>
 
 static invariants_report_t rep;
-static uint64_t seen[MAX_CNODES];
-static unsigned nseen;
 
 static void violation(const char *inv, const void *where, const char *what)
 {
@@ -67,19 +64,6 @@ static void check_slot(const cte_t *s)
     }
 }
 
-static bool mark(uint64_t pa)
-{
-    for (unsigned i = 0; i < nseen; i++) {
-        if (seen[i] == pa) {
-            return false;
-        }
-    }
-    if (nseen < MAX_CNODES) {
-        seen[nseen++] = pa;
-    }
-    return true;
-}
-
 static void check_tcb_queues(void)
 {
     if (cur_thread != NULL && cur_thread->sched_prev != NULL) {
@@ -87,52 +71,39 @@ static void check_tcb_queues(void)
     }
 }
 
+static void visit_slot(void *ctx, cte_t *s)
+{
+    (void)ctx;
+    check_slot(s);
+}
+
+static void visit_tcb(void *ctx, tcb_t *t)
+{
+    (void)ctx;
+    for (unsigned k = 0; k < TCB_SLOT_COUNT; k++) {
+        check_slot(&t->slots[k]);
+    }
+    if (!thread_runnable(t) && t->sched_prev != NULL) {
+        violation("INV-SCHED-1", t, "a blocked thread is in a ready queue");
+    }
+    const cte_t *m = &t->slots[TCB_SLOT_REPLY];
+    const cte_t *child = cdt_next(m);
+    if ((m->next & 1) == 0) {
+        violation("INV-IPC-2", m, "master reply cap lost its first-badged flag");
+    }
+    if (child != NULL && t->state != TS_BLOCKED_ON_REPLY) {
+        violation("INV-IPC-1", t, "reply cap to a thread not waiting for a reply");
+    }
+    if (child != NULL && cdt_next(child) != NULL) {
+        violation("INV-IPC-2", child, "a reply cap does not end its list");
+    }
+}
+
 invariants_report_t invariants_check(const tcb_t *root)
 {
     rep = (invariants_report_t){ 0, 0, 0 };
-    nseen = 0;
-    /* Iterative walk over CNodes: a CNode's slots may name further CNodes and TCBs. */
-    uint64_t todo[MAX_CNODES];
-    unsigned radix[MAX_CNODES];
-    unsigned ntodo = 0;
-    cap_t rc = root->slots[TCB_SLOT_CSPACE].cap;
-    if (cap_type(rc) == CAP_CNODE && mark(cap_paddr(rc))) {
-        todo[ntodo] = cap_paddr(rc);
-        radix[ntodo++] = cap_cnode_radix(rc);
-    }
-    while (ntodo > 0) {
-        ntodo--;
-        cte_t *slots = obj_ptr(todo[ntodo]);
-        unsigned r = radix[ntodo];
-        rep.cnodes++;
-        for (uint64_t i = 0; i < (1UL << r); i++) {
-            check_slot(&slots[i]);
-            cap_t c = slots[i].cap;
-            if (cap_type(c) == CAP_CNODE && ntodo < MAX_CNODES && mark(cap_paddr(c))) {
-                todo[ntodo] = cap_paddr(c);
-                radix[ntodo++] = cap_cnode_radix(c);
-            } else if (cap_type(c) == CAP_TCB) {
-                tcb_t *t = cap_tcb(c);
-                for (unsigned k = 0; k < TCB_SLOT_COUNT; k++) {
-                    check_slot(&t->slots[k]);
-                }
-                if (thread_runnable(t) == false && t->sched_prev != NULL) {
-                    violation("INV-SCHED-1", t, "a blocked thread is in a ready queue");
-                }
-                const cte_t *m = &t->slots[TCB_SLOT_REPLY];
-                const cte_t *child = cdt_next(m);
-                if ((m->next & 1) == 0) {
-                    violation("INV-IPC-2", m, "master reply cap lost its first-badged flag");
-                }
-                if (child != NULL && t->state != TS_BLOCKED_ON_REPLY) {
-                    violation("INV-IPC-1", t, "reply cap to a thread not waiting for a reply");
-                }
-                if (child != NULL && cdt_next(child) != NULL) {
-                    violation("INV-IPC-2", child, "a reply cap does not end its list");
-                }
-            }
-        }
-    }
+    walk_visitor_t v = { .slot = visit_slot, .tcb = visit_tcb, .ctx = NULL };
+    rep.cnodes = cspace_walk(root, &v);
     check_tcb_queues();
     return rep;
 }
