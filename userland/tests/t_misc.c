@@ -252,8 +252,7 @@ static void t_irq_notification_in_cdt(void)
     CHECK_OK(keel_irq_control_get(seL4_CapIRQControl, FREE_IRQ, ROOT, h, D64));
     CHECK_OK(keel_irq_handler_set_notification(h, nt));
     CHECK_OK(root_delete(nt));
-    CHECK_ERR(root_retype(u, seL4_ARM_SmallPageObject, 0, tmp, 1), seL4_NotEnoughMemory,
-              4096 - 32);
+    CHECK_ERR(root_retype(u, seL4_ARM_SmallPageObject, 0, tmp, 1), seL4_NotEnoughMemory, 4096 - 32);
     CHECK_OK(keel_irq_handler_clear(h));
     CHECK_OK(root_retype(u, seL4_ARM_SmallPageObject, 0, tmp, 1));
     CHECK_OK(root_delete(tmp));

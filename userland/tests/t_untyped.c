@@ -159,8 +159,8 @@ static void t_truncated(void)
     CHECK_TAG(dst + 1, KEEL_CAP_ENDPOINT);
     const seL4_Word mr3[] = {seL4_EndpointObject, 0, 0, 0, dst + 2, 1};
     const seL4_CPtr caps3[] = {ROOT, dst + 3, ROOT};
-    CHECK_OK(seL4_MessageInfo_get_label(
-        keel_invoke(ut, KEEL_INV_UNTYPED_RETYPE, 6, 3, mr3, caps3)));
+    CHECK_OK(
+        seL4_MessageInfo_get_label(keel_invoke(ut, KEEL_INV_UNTYPED_RETYPE, 6, 3, mr3, caps3)));
     CHECK_TAG(dst + 2, KEEL_CAP_ENDPOINT);
 }
 

@@ -96,11 +96,10 @@ static seL4_Error invoke(seL4_CPtr cap, seL4_Word label, seL4_Word length, const
     return (seL4_Error)seL4_MessageInfo_get_label(keel_invoke(cap, label, length, ncaps, mr, caps));
 }
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define INVOKE(cap, label, mrs, caps)                                                              \
-    invoke(cap, label, ARRAY_LEN(mrs), mrs, ARRAY_LEN(caps), caps)
-#define INVOKE_NOCAPS(cap, label, mrs) invoke(cap, label, ARRAY_LEN(mrs), mrs, 0, NULL)
-#define INVOKE_NOARGS(cap, label)      invoke(cap, label, 0, NULL, 0, NULL)
+#define ARRAY_LEN(a)             (sizeof(a) / sizeof((a)[0]))
+#define INVOKE(c, l, mrs, caps)  invoke(c, l, ARRAY_LEN(mrs), mrs, ARRAY_LEN(caps), caps)
+#define INVOKE_NOCAPS(c, l, mrs) invoke(c, l, ARRAY_LEN(mrs), mrs, 0, NULL)
+#define INVOKE_NOARGS(c, l)      invoke(c, l, 0, NULL, 0, NULL)
 
 // --- Untyped -------------------------------------------------------------------------------------
 

@@ -10,7 +10,9 @@
 // kernel left them) are copied into msg[0..3] of the calling thread's IPC buffer, and the reply
 // tag into the buffer's tag word, as libsel4 does for errors. keel_mr(i) then reads MR i for any
 // i, keel_reply_info() the tag. MRs at or beyond the reply's length read back whatever was there
-// before (for i < 4 the argument the invocation itself sent there, §6.2). A thread without a
+// before: for i < 4 what the invocation itself put in that register (its argument, or
+// KEEL_INVOKE_POISON past the message it sent), since the kernel leaves those alone (§6.2),
+// and for i >= 4 the buffer's old contents. A thread without a
 // registered IPC buffer (keel_set_ipc_buffer) can still invoke: MRs 0..3 and the tag are then
 // kept in a static area shared by all such threads, MRs 4 and up are dropped, no cap arguments
 // are sent and keel_mr(i) reads 0 for i >= 4.
