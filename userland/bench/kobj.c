@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Kernel objects for the benchmark: a bump allocator over one untyped, VSpaces, helper threads.
+// Kernel objects for the benchmark (from <keel/alloc.h>), VSpaces, helper threads.
 
 #include "kobj.h"
 
 #include "out.h"
 
+#include <keel/alloc.h>
 #include <keel/debug.h>
 #include <keel/invoke.h>
 #include <keel/vm.h>
@@ -19,8 +20,6 @@
 extern const char __keel_image_start[];
 
 static const seL4_BootInfo *boot;
-static seL4_CPtr untyped;
-static seL4_CPtr next_slot;
 
 _Noreturn void bench_fail(const char *msg, seL4_Word err)
 {
@@ -41,35 +40,24 @@ static void must(seL4_Error err, const char *what)
 
 static seL4_CPtr new_slot(void)
 {
-    if (next_slot >= boot->empty.end) {
+    seL4_CPtr slot = keel_slot_alloc();
+    if (!slot) {
         bench_fail("out of CNode slots", 0);
     }
-    return next_slot++;
+    return slot;
 }
 
 void bench_kobj_init(const seL4_BootInfo *bi)
 {
-    boot = bi;
-    next_slot = bi->empty.start;
-    seL4_Word best_bits = 0;
-    for (seL4_Word i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
-        const seL4_UntypedDesc *d = &bi->untypedList[i];
-        if (!d->isDevice && d->sizeBits > best_bits) {
-            best_bits = d->sizeBits;
-            untyped = bi->untyped.start + i;
-        }
-    }
-    if (best_bits < 20) {
-        bench_fail("no RAM untyped of at least 1 MiB", best_bits);
-    }
+    boot = bi; // the startup code has set the allocator up from the same BootInfo
 }
 
 seL4_CPtr bench_alloc(seL4_Word type)
 {
-    seL4_CPtr slot = new_slot();
-    // Depth 0: the root CNode itself is the destination.
-    must(keel_untyped_retype(untyped, type, 0, seL4_CapInitThreadCNode, 0, 0, slot, 1),
-         "Untyped_Retype");
+    seL4_CPtr slot = keel_alloc_object(type, 0);
+    if (!slot) {
+        bench_fail("Untyped_Retype", keel_alloc_error());
+    }
     return slot;
 }
 

@@ -21,7 +21,7 @@ typedef struct bench_thread {
     seL4_Word *view;     // the same area as the root task sees it
 } bench_thread_t;
 
-// Remembers BootInfo and picks the untyped everything is carved from; halts if there is none.
+// Remembers BootInfo (for the image frames); objects come from <keel/alloc.h>.
 void bench_kobj_init(const seL4_BootInfo *bi);
 
 // A fresh object of `type` (seL4_*Object) in a new slot of the root CNode; halts on failure.

@@ -214,38 +214,6 @@ bool it_idle_init(void)
 
 // --- Main ----------------------------------------------------------------------------------------
 
-static bool pick_untyped(void)
-{
-    const seL4_BootInfo *bi = it.bi;
-    seL4_Word n = bi->untyped.end - bi->untyped.start;
-    int best = -1;
-    // The smallest RAM untyped of at least 2 MiB: enough for every object of the suite, and its
-    // first retype (which zeroes it) stays quick. Failing that, the largest RAM untyped.
-    for (seL4_Word i = 0; i < n; i++) {
-        const seL4_UntypedDesc *d = &bi->untypedList[i];
-        if (d->isDevice) {
-            continue;
-        }
-        if (best < 0) {
-            best = (int)i;
-            continue;
-        }
-        const seL4_UntypedDesc *b = &bi->untypedList[best];
-        bool d_big = d->sizeBits >= 21, b_big = b->sizeBits >= 21;
-        if ((d_big && (!b_big || d->sizeBits < b->sizeBits)) ||
-            (!d_big && !b_big && d->sizeBits > b->sizeBits)) {
-            best = (int)i;
-        }
-    }
-    if (best < 0) {
-        return false;
-    }
-    it.untyped = bi->untyped.start + (seL4_Word)best;
-    printf("ipctest: untyped slot %lu, %u bits at 0x%lx\n", it.untyped,
-           bi->untypedList[best].sizeBits, bi->untypedList[best].paddr);
-    return true;
-}
-
 static void reset_between_tests(void)
 {
     it_threads_reset();
@@ -261,7 +229,6 @@ int root_main(const seL4_BootInfo *bi)
     it.bi = bi;
     it.buf = bi->ipcBuffer;
     it.cnode_bits = bi->initThreadCNodeSizeBits;
-    it.next_slot = bi->empty.start;
 
     for (unsigned g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
         for (const struct it_test *t = groups[g]; t->fn != NULL; t++) {
@@ -271,7 +238,7 @@ int root_main(const seL4_BootInfo *bi)
         }
     }
 
-    if (!pick_untyped() || !it_idle_init()) {
+    if (!it_idle_init()) {
         printf("ipctest: setup failed (no RAM untyped, or the idle thread could not be made)\n");
         printf("ipctest: 0 passed, %u failed\n", num_tests);
         keel_debug_halt();

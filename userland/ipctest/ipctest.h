@@ -71,8 +71,6 @@ struct it_env {
     const seL4_BootInfo *bi;
     seL4_IPCBuffer *buf;   // the root thread's IPC buffer
     seL4_Word cnode_bits;  // radix of the root CNode
-    seL4_CPtr untyped;     // where every object comes from
-    seL4_CPtr next_slot;   // first unused slot of BootInfo's empty region
     seL4_CPtr quiet;       // notification the idle thread signals when nothing else can run
 };
 extern struct it_env it;
@@ -97,6 +95,7 @@ bool it_log_is(const char *what, const seL4_Word *want, seL4_Word n);
 
 // --- Kernel objects (kobj.c); every helper is invoked by the root thread ------------------------
 
+// Slots and objects come from <keel/alloc.h> (objects: the smallest RAM untyped that fits).
 seL4_CPtr it_slot(void);
 seL4_CPtr it_new(seL4_Word type);
 seL4_CPtr it_new_ep(void);

@@ -6,6 +6,8 @@
 
 #include "ipctest.h"
 
+#include <keel/alloc.h>
+
 #include <stdio.h>
 
 #define ROOT_CNODE seL4_CapInitThreadCNode
@@ -14,7 +16,6 @@
 #define DEPTH 64 // a CPtr names a root-CNode slot with the full word (guard + radix, §11.3)
 
 enum {
-    LBL_RETYPE = 1,
     LBL_TCB_READ_REGS = 2,
     LBL_TCB_WRITE_REGS = 3,
     LBL_TCB_CONFIGURE = 5,
@@ -55,11 +56,11 @@ static seL4_Word invoke(seL4_CPtr obj, seL4_Word label, unsigned ncaps, const se
 
 seL4_CPtr it_slot(void)
 {
-    if (it.next_slot >= it.bi->empty.end) {
+    seL4_CPtr slot = keel_slot_alloc();
+    if (slot == 0) {
         printf("  ipctest: out of CNode slots\n");
-        return 0;
     }
-    return it.next_slot++;
+    return slot;
 }
 
 seL4_CPtr it_new(seL4_Word type)
@@ -68,9 +69,7 @@ seL4_CPtr it_new(seL4_Word type)
     if (slot == 0) {
         return 0;
     }
-    seL4_CPtr root = ROOT_CNODE;
-    const seL4_Word args[6] = {type, 0, 0, 0, slot, 1};
-    seL4_Word err = invoke(it.untyped, LBL_RETYPE, 1, &root, 6, args, 0, NULL);
+    seL4_Word err = keel_alloc_retype(type, 0, KEEL_ALLOC_RAM, slot, 1);
     if (err != 0) {
         it_check(false, "Untyped_Retype(type %lu) into slot %lu failed with error %lu", type, slot,
                  err);

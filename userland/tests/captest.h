@@ -8,6 +8,7 @@
 // "CAPnnnn <name> pass|fail". Slots are never reused between tests, so a cap that a broken
 // kernel fails to delete cannot make a later test fail.
 
+#include <keel/alloc.h>
 #include <keel/debug.h>
 #include <keel/invoke.h>
 #include <keel/runtime.h>
@@ -127,7 +128,8 @@ int check_tag(const char *file, int line, seL4_CPtr slot, seL4_Word want);
 
 // A fresh empty slot of the root CNode (never handed out twice); 0 and a failure when exhausted.
 seL4_CPtr slot_alloc(void);
-// n consecutive fresh slots; returns the first.
+// n consecutive fresh slots; returns the first. Both use <keel/alloc.h>; keel_slot_next() is the
+// slot the next of them will return.
 seL4_CPtr slot_alloc_range(unsigned n);
 
 // A new object retyped from the arena into a fresh slot; 0 (and a failure report) on error.
@@ -157,12 +159,6 @@ static inline seL4_Word tag_of(seL4_CPtr slot)
 {
     return keel_debug_cap_identify(slot);
 }
-
-// Size in bytes of one object of `type` (§7.1), as the kernel allocates it.
-seL4_Word object_bytes(seL4_Word type, seL4_Word size_bits);
-
-// The frame cap (in userImageFrames) that backs the image page holding `addr`.
-seL4_CPtr image_frame_cap(const void *addr);
 
 // Sets the root thread's priority back to 255 (tests that lower it call this when done).
 void root_priority_restore(void);

@@ -10,9 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-extern seL4_CPtr captest_next_slot;
-extern seL4_CPtr captest_slot_limit;
-
 struct group {
     const struct captest_test *tests;
     const unsigned *count;
@@ -166,8 +163,7 @@ static void setup_env(const seL4_BootInfo *bi)
     }
     env.platform = detect_platform(bi);
     env.max_irq = env.platform == PLAT_QEMU_VIRT ? 159 : env.platform == PLAT_RPI4 ? 216 : 0;
-    captest_next_slot = bi->empty.start;
-    captest_slot_limit = bi->empty.end < ROOT_SLOTS ? bi->empty.end : ROOT_SLOTS;
+    keel_slot_set_limit(ROOT_SLOTS); // the startup code set the allocator up from bi->empty
 }
 
 // Puts a moved fixed cap back, revokes all test memory and empties every slot the test used.
@@ -178,7 +174,7 @@ static void cleanup(seL4_CPtr first)
         if (tag_of(fixed_slots[i].slot) != KEEL_CAP_NULL) {
             continue;
         }
-        for (seL4_CPtr s = first; s < captest_next_slot; s++) {
+        for (seL4_CPtr s = first; s < keel_slot_next(); s++) {
             if (tag_of(s) == fixed_slots[i].tag && root_move(fixed_slots[i].slot, s) == 0) {
                 break;
             }
@@ -195,13 +191,13 @@ static void cleanup(seL4_CPtr first)
             }
         }
     }
-    for (seL4_CPtr s = first; s < captest_next_slot; s++) {
+    for (seL4_CPtr s = first; s < keel_slot_next(); s++) {
         seL4_Error err = root_delete(s);
         if (err) {
             test_fail(__FILE__, __LINE__, "cleanup: Delete(%lu) = %s", s, keel_error_name(err));
         }
     }
-    for (seL4_CPtr s = first; s < captest_next_slot; s++) {
+    for (seL4_CPtr s = first; s < keel_slot_next(); s++) {
         seL4_Word tag = tag_of(s);
         if (tag != KEEL_CAP_NULL) {
             test_fail(__FILE__, __LINE__, "cleanup: slot %lu still holds tag %lu after Delete", s,
@@ -228,7 +224,7 @@ int root_main(const seL4_BootInfo *bi)
     for (unsigned g = 0; g < ARRAY_LEN(groups); g++) {
         for (unsigned i = 0; i < *groups[g].count; i++) {
             const struct captest_test *t = &groups[g].tests[i];
-            seL4_CPtr first = captest_next_slot;
+            seL4_CPtr first = keel_slot_next();
             captest_failed = 0;
             if (groups[g].tests == last_tests) {
                 // These may hang a faulty kernel: say which one is running.

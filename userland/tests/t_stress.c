@@ -180,7 +180,7 @@ static struct expect do_retype(void)
     snprintf(what, sizeof(what), "Retype(u%d, type %lu, bits %lu, pool %lu, n %lu)", u - U0,
              types[t], size_bits, off, n);
     struct expect e = ok();
-    seL4_Word obj = object_bytes(types[t], size_bits);
+    seL4_Word obj = keel_object_bytes(types[t], size_bits);
     seL4_Word size = 1UL << model[u].bits;
     int children = has_children(u);
     seL4_Word free = children ? size - model[u].wm : size;

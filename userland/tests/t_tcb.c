@@ -316,7 +316,7 @@ static void t_configure(void)
     CHECK_OK(keel_tcb_configure(t, 0, ROOT, 0, vspace, 0, 0, seL4_CapInitThreadIPCBuffer));
     CHECK_EQ(keel_reply_info().words[0], 0);
     // Again, replacing the roots installed the first time; with a buffer in an image page.
-    seL4_CPtr frame = image_frame_cap(&image_buffer);
+    seL4_CPtr frame = keel_image_frame_cap(&image_buffer);
     CHECK_TAG(frame, KEEL_CAP_FRAME);
     CHECK_OK(keel_tcb_configure(t, 0x55, ROOT, 0, vspace, 0x77, (seL4_Word)&image_buffer, frame));
     // cspace_root_data: the installed CSpace root gets a new guard (valid for radix 13).
@@ -337,7 +337,7 @@ static void t_configure_errors(void)
     seL4_CPtr child = slot_alloc(), devframe = slot_alloc();
     CHECK_OK(root_retype(ut, seL4_EndpointObject, 0, child, 1));
     const seL4_CPtr vspace = seL4_CapInitThreadVSpace;
-    const seL4_CPtr frame = image_frame_cap(&image_buffer);
+    const seL4_CPtr frame = keel_image_frame_cap(&image_buffer);
     const seL4_Word buf = (seL4_Word)&image_buffer;
     // 1: truncated.
     const seL4_Word mr[] = {0, 0, 0, 0};
@@ -398,7 +398,7 @@ static void t_set_ipc_buffer(void)
     seL4_CPtr t, ep;
     NEW_TCB(t);
     NEW(ep, seL4_EndpointObject, 0);
-    const seL4_CPtr frame = image_frame_cap(&image_buffer);
+    const seL4_CPtr frame = keel_image_frame_cap(&image_buffer);
     const seL4_Word buf = (seL4_Word)&image_buffer;
     CHECK_OK(keel_tcb_set_ipc_buffer(t, buf, frame));
     CHECK_OK(keel_tcb_set_ipc_buffer(t, 0, ep)); // no buffer: the cap is not checked

@@ -84,15 +84,15 @@ static void counter_context(seL4_UserContext *c, seL4_CPtr self_slot, seL4_Word 
     memset((void *)&counter, 0, sizeof(counter));
 }
 
-// The TCB's slot is known before it is made: it is the next slot the allocator hands out.
-extern seL4_CPtr captest_next_slot;
+// The TCB's slot is known before it is made: it is the next slot the allocator hands out,
+// keel_slot_next().
 
 // Equal priority: the new thread runs when the root task yields, and suspends itself (§13.6,
 // §13.7); its restart PC then stays on its own svc.
 static void t_runs_on_yield(void)
 {
     seL4_UserContext c, out;
-    counter_context(&c, captest_next_slot, 0x1234);
+    counter_context(&c, keel_slot_next(), 0x1234);
     seL4_CPtr t;
     MAKE_THREAD(t, seL4_MaxPrio, &c);
     CHECK_EQ(t, c.x1);
@@ -127,7 +127,7 @@ static void t_runs_on_yield(void)
 static void t_preempts_on_resume(void)
 {
     seL4_UserContext c;
-    counter_context(&c, captest_next_slot, 0x55);
+    counter_context(&c, keel_slot_next(), 0x55);
     seL4_CPtr t;
     MAKE_THREAD(t, 200, &c);
     CHECK_OK(keel_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 100));
@@ -142,7 +142,7 @@ static void t_preempts_on_resume(void)
 static void t_lower_priority_waits(void)
 {
     seL4_UserContext c;
-    counter_context(&c, captest_next_slot, 0x66);
+    counter_context(&c, keel_slot_next(), 0x66);
     seL4_CPtr t;
     MAKE_THREAD(t, 10, &c);
     CHECK_OK(keel_tcb_resume(t));
@@ -180,7 +180,7 @@ static void t_c_function(void)
     c.sp = stack_top();
     c.x0 = 20;
     c.x1 = 1000;
-    c.x2 = captest_next_slot;
+    c.x2 = keel_slot_next();
     c_result = 0;
     seL4_CPtr t;
     MAKE_THREAD(t, seL4_MaxPrio, &c);
@@ -199,7 +199,7 @@ static void t_fp_context(void)
     c.pc = addr(captest_fp_thread);
     c.sp = stack_top();
     c.x0 = addr(&fp_done);
-    c.x1 = captest_next_slot;
+    c.x1 = keel_slot_next();
     c.x2 = theirs;
     fp_done = 0;
     seL4_CPtr t;
@@ -270,7 +270,7 @@ static void t_call_with_own_buffer(void)
     c.x2 = seL4_EndpointObject;
     c.x7 = (seL4_Word)-1;
     c.x19 = addr(call_result);
-    c.x20 = captest_next_slot;
+    c.x20 = keel_slot_next();
     memset((void *)call_result, 0xFF, sizeof(call_result));
     thread_ipc_buffer.msg[4] = dst;
     thread_ipc_buffer.msg[5] = 2;
@@ -283,7 +283,7 @@ static void t_call_with_own_buffer(void)
     MAKE_THREAD(t, seL4_MaxPrio, &c);
     CHECK_EQ(t, c.x20);
     CHECK_OK(keel_tcb_configure(t, 0, ROOT, 0, seL4_CapInitThreadVSpace, 0,
-                                addr(&thread_ipc_buffer), image_frame_cap(&thread_ipc_buffer)));
+                                addr(&thread_ipc_buffer), keel_image_frame_cap(&thread_ipc_buffer)));
     CHECK_OK(keel_tcb_resume(t));
     keel_yield();
     CHECK_EQ(call_result[6], 1);
@@ -311,7 +311,7 @@ static void t_call_without_buffer(void)
     c.x2 = seL4_EndpointObject;
     c.x7 = (seL4_Word)-1;
     c.x19 = addr(call_result);
-    c.x20 = captest_next_slot;
+    c.x20 = keel_slot_next();
     memset((void *)call_result, 0xFF, sizeof(call_result));
     thread_ipc_buffer.msg[4] = dst;
     thread_ipc_buffer.msg[5] = 1;
@@ -351,7 +351,7 @@ static void t_call_without_buffer(void)
 static void t_copy_registers_then_run(void)
 {
     seL4_UserContext c, out;
-    counter_context(&c, captest_next_slot, 0x77);
+    counter_context(&c, keel_slot_next(), 0x77);
     seL4_CPtr a, b;
     MAKE_THREAD(a, seL4_MaxPrio, &c);
     CHECK_OK(keel_tcb_resume(a));
@@ -402,7 +402,7 @@ static void t_delete_running_thread(void)
 static void t_set_priority_preempts(void)
 {
     seL4_UserContext c;
-    counter_context(&c, captest_next_slot, 0x99);
+    counter_context(&c, keel_slot_next(), 0x99);
     seL4_CPtr t;
     MAKE_THREAD(t, 10, &c);
     CHECK_OK(keel_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 100));

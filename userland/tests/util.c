@@ -7,14 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-extern const char __keel_image_start[];
-
 struct captest_env env;
 int captest_failed;
-
-// Next never-used slot of the root CNode's empty region (set up by main).
-seL4_CPtr captest_next_slot;
-seL4_CPtr captest_slot_limit;
 
 static const char *base_name(const char *path)
 {
@@ -89,12 +83,10 @@ int check_tag(const char *file, int line, seL4_CPtr slot, seL4_Word want)
 
 seL4_CPtr slot_alloc_range(unsigned n)
 {
-    if (captest_next_slot + n > captest_slot_limit) {
+    seL4_CPtr first = keel_slot_alloc_range(n);
+    if (!first) {
         test_fail(__FILE__, __LINE__, "out of root CNode slots");
-        return 0;
     }
-    seL4_CPtr first = captest_next_slot;
-    captest_next_slot += n;
     return first;
 }
 
@@ -150,40 +142,6 @@ seL4_Error root_delete(seL4_CPtr slot)
 seL4_Error root_revoke(seL4_CPtr slot)
 {
     return keel_cnode_revoke(ROOT, slot, D64);
-}
-
-seL4_Word object_bytes(seL4_Word type, seL4_Word size_bits)
-{
-    switch (type) {
-    case seL4_UntypedObject:
-        return 1UL << size_bits;
-    case seL4_TCBObject:
-        return 1UL << seL4_TCBBits;
-    case seL4_EndpointObject:
-        return 1UL << seL4_EndpointBits;
-    case seL4_NotificationObject:
-        return 1UL << seL4_NotificationBits;
-    case seL4_CapTableObject:
-        return 1UL << (size_bits + seL4_SlotBits);
-    case seL4_ARM_HugePageObject:
-        return 1UL << seL4_HugePageBits;
-    case seL4_ARM_VSpaceObject:
-        return 1UL << seL4_VSpaceBits;
-    case seL4_ARM_SmallPageObject:
-        return 1UL << seL4_PageBits;
-    case seL4_ARM_LargePageObject:
-        return 1UL << seL4_LargePageBits;
-    case seL4_ARM_PageTableObject:
-        return 1UL << seL4_PageTableBits;
-    default:
-        return 0;
-    }
-}
-
-seL4_CPtr image_frame_cap(const void *addr)
-{
-    uintptr_t base = (uintptr_t)__keel_image_start & ~((1UL << seL4_PageBits) - 1);
-    return env.bi->userImageFrames.start + (((uintptr_t)addr - base) >> seL4_PageBits);
 }
 
 void root_priority_restore(void)

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// VM suite environment: board detection, slot and untyped allocators, mapping helpers.
+// VM suite environment: board detection, allocation checks, mapping helpers.
 
 #include "vmtest.h"
+
+#include <keel/alloc.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -108,18 +110,12 @@ static void detect_platform(const seL4_BootInfo *bi)
     }
 }
 
-// --- Slots ---------------------------------------------------------------------------------------
-
-static seL4_CPtr next_slot, slot_end;
+// --- Slots (<keel/alloc.h>) ----------------------------------------------------------------------
 
 seL4_CPtr vt_slots(unsigned n)
 {
-    if (next_slot + n > slot_end) {
-        CHECK(false, "out of CNode slots (%u wanted, %lu left)", n, slot_end - next_slot);
-        return 0;
-    }
-    seL4_CPtr s = next_slot;
-    next_slot += n;
+    seL4_CPtr s = keel_slot_alloc_range(n);
+    CHECK(s != 0, "out of CNode slots (%u wanted, %u left)", n, keel_slots_left());
     return s;
 }
 
@@ -130,22 +126,17 @@ seL4_CPtr vt_slot(void)
 
 seL4_CPtr vt_slot_mark(void)
 {
-    return next_slot;
+    return keel_slot_next();
 }
 
 void vt_slot_release(seL4_CPtr mark)
 {
-    for (seL4_CPtr s = next_slot; s-- > mark;) {
-        keel_cnode_delete(VT_ROOT_CNODE, s, VT_DEPTH);
-    }
-    if (mark < next_slot) {
-        next_slot = mark;
-    }
+    keel_slot_release(mark);
 }
 
 unsigned vt_slots_free(void)
 {
-    return (unsigned)(slot_end - next_slot);
+    return keel_slots_left();
 }
 
 seL4_CPtr vt_copy(seL4_CPtr src, seL4_Word rights)
@@ -172,92 +163,36 @@ seL4_Error vt_revoke(seL4_CPtr slot)
     return keel_cnode_revoke(VT_ROOT_CNODE, slot, VT_DEPTH);
 }
 
-// --- Untypeds ------------------------------------------------------------------------------------
-
-#define MAX_UT CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS
-
-static unsigned ram_order[MAX_UT]; // allocation order of the RAM untypeds
-static unsigned num_ram;
-static bool ut_reserved[MAX_UT], ut_used[MAX_UT], ut_exhausted[MAX_UT];
+// --- Untypeds (<keel/alloc.h>: the smallest RAM untyped that fits) ------------------------------
 
 unsigned vt_num_untypeds(void)
 {
-    return (unsigned)(vt.bi->untyped.end - vt.bi->untyped.start);
+    return keel_untyped_count();
 }
 
 const seL4_UntypedDesc *vt_untyped_desc(unsigned i)
 {
-    return &vt.bi->untypedList[i];
+    return keel_untyped_desc(i);
 }
 
 seL4_CPtr vt_untyped_cap(unsigned i)
 {
-    return vt.bi->untyped.start + i;
+    return keel_untyped_cap(i);
 }
 
 void vt_untyped_reserve(unsigned i)
 {
-    ut_reserved[i] = true;
+    keel_untyped_reserve(i);
 }
 
 bool vt_untyped_is_used(unsigned i)
 {
-    return ut_used[i];
-}
-
-// Rank: 4 MiB .. 512 MiB first (smallest first: the first retype of a boot untyped zeroes all of
-// it), then the small ones, then 1 GiB and larger (kept for the huge-page test if possible).
-static unsigned rank(unsigned bits)
-{
-    if (bits >= 22 && bits < 30) {
-        return bits;
-    }
-    if (bits < 22) {
-        return 100 + (22 - bits);
-    }
-    return 200 + bits;
-}
-
-static void untypeds_init(void)
-{
-    num_ram = 0;
-    for (unsigned i = 0; i < vt_num_untypeds() && i < MAX_UT; i++) {
-        if (!vt_untyped_desc(i)->isDevice && vt_untyped_desc(i)->sizeBits >= 12) {
-            ram_order[num_ram++] = i;
-        }
-    }
-    for (unsigned a = 1; a < num_ram; a++) { // insertion sort by rank
-        unsigned v = ram_order[a], b = a;
-        while (b > 0 && rank(vt_untyped_desc(ram_order[b - 1])->sizeBits) >
-                            rank(vt_untyped_desc(v)->sizeBits)) {
-            ram_order[b] = ram_order[b - 1];
-            b--;
-        }
-        ram_order[b] = v;
-    }
+    return keel_untyped_is_used(i);
 }
 
 seL4_Error vt_retype(seL4_Word type, seL4_Word size_bits, seL4_CPtr slot, unsigned n)
 {
-    seL4_Error err = seL4_NotEnoughMemory;
-    for (unsigned k = 0; k < num_ram; k++) {
-        unsigned i = ram_order[k];
-        if (ut_reserved[i] || ut_exhausted[i]) {
-            continue;
-        }
-        err = keel_untyped_retype(vt_untyped_cap(i), type, size_bits, VT_ROOT_CNODE, 0, 0, slot, n);
-        if (err == seL4_NoError) {
-            ut_used[i] = true;
-            return err;
-        }
-        if (err != seL4_NotEnoughMemory) {
-            return err;
-        }
-        if (keel_mr(0) < VT_PAGE) {
-            ut_exhausted[i] = true;
-        }
-    }
-    return err;
+    return keel_alloc_retype(type, size_bits, KEEL_ALLOC_RAM, slot, n);
 }
 
 seL4_CPtr vt_new_n(seL4_Word type, seL4_Word size_bits, unsigned n)
@@ -406,14 +341,7 @@ seL4_CPtr vt_new_pool(void)
 
 int vt_find_device_untyped(seL4_Word paddr, unsigned min_bits)
 {
-    for (unsigned i = 0; i < vt_num_untypeds(); i++) {
-        const seL4_UntypedDesc *d = vt_untyped_desc(i);
-        if (d->isDevice && d->sizeBits >= min_bits && paddr >= d->paddr &&
-            paddr - d->paddr < (1UL << d->sizeBits)) {
-            return (int)i;
-        }
-    }
-    return -1;
+    return keel_untyped_find(paddr, min_bits, true);
 }
 
 seL4_CPtr vt_device_frame(seL4_Word paddr, unsigned bits)
@@ -470,20 +398,7 @@ seL4_CPtr vt_device_huge(void)
 
 int vt_take_fresh_untyped(unsigned min_bits)
 {
-    int best = -1;
-    for (unsigned i = 0; i < vt_num_untypeds(); i++) {
-        const seL4_UntypedDesc *d = vt_untyped_desc(i);
-        if (d->isDevice || d->sizeBits < min_bits || ut_used[i] || ut_reserved[i]) {
-            continue;
-        }
-        if (best < 0 || d->sizeBits < vt_untyped_desc((unsigned)best)->sizeBits) {
-            best = (int)i;
-        }
-    }
-    if (best >= 0) {
-        ut_reserved[best] = true;
-    }
-    return best;
+    return keel_untyped_take_fresh(min_bits);
 }
 
 seL4_Word vt_window(unsigned n)
@@ -498,10 +413,7 @@ void vt_env_init(const seL4_BootInfo *bi)
     vt.bi = bi;
     vt.image_start = (uintptr_t)__keel_image_start;
     vt.image_end = ((uintptr_t)__keel_image_end + VT_PAGE - 1) & ~(VT_PAGE - 1);
-    next_slot = bi->empty.start;
-    slot_end = bi->empty.end;
-    detect_platform(bi);
-    untypeds_init();
+    detect_platform(bi); // slots and untypeds: the startup code set <keel/alloc.h> up from bi
 
     seL4_Word ram = 0, dev = 0;
     unsigned big = 0;

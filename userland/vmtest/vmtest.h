@@ -105,7 +105,8 @@ extern struct vt_env vt;
 
 void vt_env_init(const seL4_BootInfo *bi);
 
-// Slots: a bump allocator over BootInfo's empty region, with marks to give slots back.
+// Slots (<keel/alloc.h>): a bump allocator over BootInfo's empty region, with marks to give
+// slots back.
 seL4_CPtr vt_slot(void);
 seL4_CPtr vt_slots(unsigned n); // n consecutive slots
 seL4_CPtr vt_slot_mark(void);
@@ -113,7 +114,8 @@ seL4_CPtr vt_slot_mark(void);
 void vt_slot_release(seL4_CPtr mark);
 unsigned vt_slots_free(void);
 
-// Objects from RAM untypeds (small ones first; untypeds of 1 GiB and more are kept for last).
+// Objects from RAM untypeds (<keel/alloc.h>: the smallest untyped that fits, so those of 1 GiB
+// and more are used last).
 // Retypes n objects into consecutive slots starting at `slot`; returns the last error.
 seL4_Error vt_retype(seL4_Word type, seL4_Word size_bits, seL4_CPtr slot, unsigned n);
 // One object in a new slot, or 0 (and a failed check) if memory or slots ran out.

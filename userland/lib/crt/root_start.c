@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// C half of the root-task startup: TLS, IPC buffer, constructors, then root_main.
+// C half of the root-task startup: TLS, IPC buffer, allocator, constructors, then root_main.
 
 // This file is built with -mgeneral-regs-only: nothing before root_main may touch FP/SIMD, so a
 // kernel that has not enabled FP for EL0 yet still gets as far as the program's first output.
 // BSS is not cleared here because the kernel zero-fills the whole image before starting us.
 
+#include <keel/alloc.h>
 #include <keel/debug.h>
 #include <keel/runtime.h>
 #include <picotls.h>
@@ -65,6 +66,7 @@ _Noreturn void keel_root_start(const seL4_BootInfo *bi)
     // here would fault before anything could be printed.
     if (bi && ((uintptr_t)bi & ((1UL << seL4_PageBits) - 1)) == 0) {
         keel_set_ipc_buffer(bi->ipcBuffer);
+        keel_alloc_init(bi);
     }
     run_ctors(__preinit_array_start, __preinit_array_end);
     run_ctors(__init_array_start, __init_array_end);
