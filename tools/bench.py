@@ -5,9 +5,10 @@
 
 Library use (./keel bench and ./keel test):
     results = run_image("qemu-virt", image, workdir, icount=True)   # {name: Stat}
-    report(matrix, host_matrix, out_dir)                             # table, ipc.json, ipc.svg
+    report(matrix, host_matrix, out_dir, irq)                        # table, ipc.json, ipc.svg
 
-Command-line use, on images built by ./keel bench (build/<platform>-gcc-bench[-nofastpath]):
+Command-line use, on images built by ./keel bench (build/<platform>-gcc-bench[-nofastpath], and
+build/<platform>-gcc-bench-irqlat for the interrupt latency):
     tools/bench.py [--platform qemu-virt] [--no-host-time] [--out build/bench]
 """
 
@@ -73,6 +74,18 @@ SUMMARY = {
     "yield": ("cross.yield", "on"),
 }
 
+# Interrupt latency (userland/schedtest/irqlat.c, run under -icount on a kernel built with
+# IRQLAT_OPTIONS): (BENCH name, table label, statistic shown). The figure for the long operations
+# is the worst sample: what matters there is the longest stretch the kernel runs with an interrupt
+# pending, i.e. the work between two preemption points plus the interrupt path.
+IRQLAT_OPTIONS = ("-DKEEL_EXPORT_PTMR=ON", "-DKEEL_EXPORT_PCNT=ON")  # plus KEEL_PMU_USER (bench)
+IRQ_FIGURES = [
+    ("irq_latency", "timer deadline -> handler thread, root busy at EL0", "median"),
+    ("irq_latency_during_revoke", "... during CNode/untyped revokes (worst)", "max"),
+    ("irq_latency_during_reset", "... during a 2 MiB untyped reset (worst)", "max"),
+    ("irq_longest_nonpreemptible", "longest non-preemptible stretch (worst - plain)", "median"),
+]
+
 BENCH_LINE = re.compile(r"^BENCH (?P<name>[a-z0-9_.]+) (?P<median>\d+)(?P<rest>(?: \w+=\d+)*)\s*$")
 
 
@@ -83,6 +96,11 @@ class BenchError(Exception):
 def image_dir(platform, fastpath):
     """Build directory of a bench configuration, as ./keel bench names it."""
     return os.path.join(BUILD, f"{platform}-gcc-bench" + ("" if fastpath == "on" else "-nofastpath"))
+
+
+def irq_image_dir(platform):
+    """Build directory of the IRQ latency image (irqlat.elf in a bench kernel, fastpath on)."""
+    return os.path.join(BUILD, f"{platform}-gcc-bench-irqlat")
 
 
 def parse(lines):
@@ -194,10 +212,34 @@ def host_table(host):
     return "\n".join(lines)
 
 
-def summary_json(matrix, host):
+def _irq_fig(irq, platform, name, stat):
+    s = (irq or {}).get(platform, {}).get(name)
+    return s.get(stat, s.get("median")) if s else None
+
+
+def irq_table(irq):
+    """The interrupt latency table (icount figures, fastpath-on bench kernels)."""
+    lines = ["Interrupt latency (QEMU -icount shift=0, PMCCNTR; instructions from the timer's "
+             "programmed deadline to the handler thread's timestamp)"]
+    rule = "-" * 76
+    lines += [rule, f"{'figure':<56}{'virt':>10}{'rpi4':>10}", rule]
+    if not irq:
+        return "\n".join(lines + ["  (not run)", rule])
+    for name, label, stat in IRQ_FIGURES:
+        row = f"  {label:<54}"
+        for p in PLATFORMS:
+            row += _cell(_irq_fig(irq, p, name, stat), 10)
+        lines.append(row)
+    lines.append(rule)
+    return "\n".join(lines)
+
+
+def summary_json(matrix, host, irq=None):
     out = {}
     for key, (name, fp) in SUMMARY.items():
         out[key] = _fig(matrix, "qemu-virt", fp, name)
+    for name, _, stat in IRQ_FIGURES:
+        out[name] = _irq_fig(irq, "qemu-virt", name, stat)
     out["units"] = ("guest instructions: PMCCNTR_EL0 under qemu-system-aarch64 -icount "
                     "shift=0,sleep=off, one-way, median of 256, timestamp overhead subtracted; "
                     "top-level figures are qemu-virt, cross address space, fastpath on "
@@ -223,6 +265,13 @@ def summary_json(matrix, host):
     out["host_time"] = {"note": "without -icount: PMCCNTR follows QEMU's virtual clock (about "
                                 "host nanoseconds); noisy, not comparable across machines",
                         "matrix": hosted}
+    out["irq"] = {"units": "guest instructions under -icount shift=0,sleep=off: PMCCNTR_EL0 at "
+                           "the handler thread's wake-up minus PMCCNTR at the timer's programmed "
+                           "deadline (CNTP_CVAL_EL0), qemu-virt and rpi4, fastpath-on bench kernel "
+                           "with KEEL_EXPORT_PTMR/PCNT; top-level irq_latency is the median with "
+                           "the root busy at EL0, irq_latency_during_revoke/_reset the worst "
+                           "sample (see docs/bench.md)",
+                  "matrix": irq or {}}
     return out
 
 
@@ -299,13 +348,19 @@ def _xml(s):
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def report(matrix, host, out_dir):
-    """Prints both tables; writes ipc.json and ipc.svg into out_dir. Returns the JSON object."""
+def report(matrix, host, out_dir, irq=None):
+    """Prints the tables; writes ipc.json and ipc.svg into out_dir. Returns the JSON object.
+
+    irq: {platform: {name: stat}} from the IRQ latency images, or None if they were not run.
+    """
     os.makedirs(out_dir, exist_ok=True)
     print(table(matrix))
     print()
     print(host_table(host))
-    data = summary_json(matrix, host)
+    if irq is not None:
+        print()
+        print(irq_table(irq))
+    data = summary_json(matrix, host, irq)
     with open(os.path.join(out_dir, "ipc.json"), "w") as f:
         json.dump(data, f, indent=2, sort_keys=False)
         f.write("\n")
@@ -332,7 +387,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(BUILD, "bench"))
     args = ap.parse_args()
     platforms = PLATFORMS if args.platform == "all" else (args.platform,)
-    matrix, host = {}, {}
+    matrix, host, irq = {}, {}, {}
     try:
         for p in platforms:
             for f in FASTPATH:
@@ -341,9 +396,13 @@ def main():
                 matrix.setdefault(p, {})[f], _ = run_image(p, image, work, icount=True)
                 if not args.no_host_time:
                     host.setdefault(p, {})[f], _ = run_image(p, image, work, icount=False)
+            image = os.path.join(irq_image_dir(p), "keel.img")
+            if os.path.isfile(image):
+                irq[p], _ = run_image(p, image, os.path.join(args.out, f"{p}-irqlat"),
+                                      icount=True)
     except BenchError as e:
         sys.exit(f"bench.py: {e}")
-    report(matrix, host, args.out)
+    report(matrix, host, args.out, irq or None)
     for note in odd_findings(matrix):
         print("note: " + note)
     return 0

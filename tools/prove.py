@@ -7,9 +7,15 @@ For each module of proofs/modules.json: builds its translation unit (a harness i
 kernel source with loop annotations from proofs/*.acsl inserted at exact anchors, so the code
 proved is the kernel's own text), runs `frama-c -wp -wp-rte` once per run of the module, and
 prints `module: P/T goals proved (time)`. Exits 1 if a goal of a must-prove module is unproved.
+
+Then the SPIN model checks of proofs/model/checks.json (spin -a, gcc, pan; two at a time):
+`model NAME: OK (N states, T s)`, or FAILED with the violated property and a summary of the
+counter-example trail. A missing spin or gcc fails every model check with a message saying so.
+--module selects model checks too (NAME or "model NAME").
 """
 
 import argparse
+import concurrent.futures
 import json
 import os
 import re
@@ -22,6 +28,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFIG = os.path.join(ROOT, "proofs", "modules.json")
 OUT = os.path.join(ROOT, "build", "proofs")
 INCLUDES = ["kernel/include", "arch/arm64/include", "proofs"]
+
+MODEL_CONFIG = os.path.join(ROOT, "proofs", "model", "checks.json")
+MODEL_OUT = os.path.join(OUT, "model")
 
 PROVED = re.compile(r"^\[wp\] Proved goals:\s+(\d+)\s*/\s*(\d+)")
 NO_GOAL = re.compile(r"^\[wp\] No proof obligations")
@@ -132,14 +141,25 @@ def prove_module(mod, prover_list, timeout, log):
 
 
 def prove(names=None, timeout=5, echo=print):
-    """Proves the selected modules. Returns a list of dicts, one per module, in config order."""
+    """Proves the selected modules, then runs the selected model checks. Returns a list of
+    dicts, one per module and per model check, in config order (modules first)."""
     modules = load_modules()
+    checks = load_checks()
     if names:
-        unknown = set(names) - {m["name"] for m in modules}
+        known = {m["name"] for m in modules} | {c["name"] for c in checks}
+        wanted = {n[len("model "):] if n.startswith("model ") else n for n in names}
+        unknown = wanted - known
         if unknown:
             raise ProveError(f"unknown module(s) {', '.join(sorted(unknown))}; known: "
-                             + ", ".join(m["name"] for m in modules))
-        modules = [m for m in modules if m["name"] in names]
+                             + ", ".join(m["name"] for m in modules) + "; model checks: "
+                             + ", ".join(c["name"] for c in checks))
+        modules = [m for m in modules if m["name"] in wanted]
+        checks = [c for c in checks if c["name"] in wanted]
+    results = prove_modules(modules, timeout, echo) if modules else []
+    return results + run_model_checks(checks, echo)
+
+
+def prove_modules(modules, timeout, echo):
     prover_list = provers()
     os.makedirs(OUT, exist_ok=True)
     results = []
@@ -163,6 +183,8 @@ def prove(names=None, timeout=5, echo=print):
 
 
 def summary_line(res):
+    if res.get("kind") == "model":
+        return model_summary_line(res)
     if res["error"]:
         return f"{res['name']}: error: {res['error']}"
     line = f"{res['name']}: {res['proved']}/{res['total']} goals proved ({res['seconds']:.1f} s)"
@@ -172,6 +194,195 @@ def summary_line(res):
         line += "\n" + "\n".join(f"    unproved: {g}" for g in res["unproved"])
         line += f"\n    (log: {res['log']})"
     return line
+
+
+# ------------------------------------------------------------------------ SPIN model checks
+
+STORED = re.compile(r"^\s*(\d+) states, stored")
+ERRORS = re.compile(r"errors: (\d+)")
+FIRST_ERROR = re.compile(r"^pan:1: (.*)$")
+INCOMPLETE = ("error: max search depth too small", "pan: out of memory", "pan: reached -DMEMLIM")
+MEMLIM_MB = 6144          # pan aborts (and the check fails) instead of swapping
+DEPTH = {"safety": 20000, "liveness": 200000}
+CHECK_TIMEOUT = 900       # seconds per check
+
+
+def load_checks():
+    if not os.path.isfile(MODEL_CONFIG):
+        return []
+    with open(MODEL_CONFIG, encoding="utf-8") as f:
+        return json.load(f)["checks"]
+
+
+def model_tools_missing():
+    """Why model checks cannot run on this machine, or None."""
+    missing = [tool for tool in ("spin", "gcc") if shutil.which(tool) is None]
+    if not missing:
+        return None
+    return (f"{' and '.join(missing)} not found: the SPIN model check could not run (skipped, "
+            "counted as a failure; ./keel setup installs the Debian package spin, and gcc "
+            "compiles SPIN's verifier)")
+
+
+def _run(argv, cwd, log, timeout):
+    log.write("$ " + " ".join(argv) + "\n")
+    log.flush()
+    try:
+        proc = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, errors="replace", timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout if isinstance(e.stdout, str) else (e.stdout or b"").decode(errors="replace")
+        log.write(out + f"\n(timed out after {timeout} s)\n")
+        return None, out
+    log.write(proc.stdout)
+    return proc.returncode, proc.stdout
+
+
+def trail_summary(chk, work, log, limit=14):
+    """The counter-example as the model's `trail:` lines (system calls and adversary steps)."""
+    model = os.path.basename(chk["model"])
+    if not os.path.isfile(os.path.join(work, model + ".trail")):
+        return []
+    argv = ["spin", "-t", "-T"] + [f"-D{d}" for d in chk.get("defines", [])] + [model]
+    _, out = _run(argv, work, log, 120)
+    lines = []
+    for line in (out or "").splitlines():
+        line = line.strip()
+        if line.startswith("trail:"):
+            lines.append(line[len("trail:"):].strip())
+        elif "START OF CYCLE" in line:
+            lines.append("-- the rest repeats forever (acceptance cycle) --")
+        elif line.startswith("spin: text of failed assertion"):
+            lines.append(line[len("spin: "):])
+    if len(lines) > limit:
+        lines = [f"... ({len(lines) - limit} earlier steps)"] + lines[-limit:]
+    return lines
+
+
+def run_model_check(chk):
+    """One spin + gcc + pan run. Returns a result dict shaped like a Frama-C module's."""
+    name, mode = chk["name"], chk.get("mode", "safety")
+    expect = chk.get("expect", "pass")
+    res = {"name": f"model {name}", "kind": "model", "check": name, "proved": 0, "total": 0,
+           "seconds": 0.0, "unproved": [], "error": None, "must_prove": True, "ok": False,
+           "states": 0, "expect": expect, "found": None, "trail": [], "what": chk.get("what", "")}
+    work = os.path.join(MODEL_OUT, name)
+    res["log"] = os.path.relpath(os.path.join(work, "pan.log"), ROOT)
+    missing = model_tools_missing()
+    if missing:
+        res["error"] = missing
+        return res
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    model = os.path.basename(chk["model"])
+    shutil.copy(os.path.join(ROOT, chk["model"]), os.path.join(work, model))
+    defines = [f"-D{d}" for d in chk.get("defines", [])]
+    if mode == "safety":
+        cflags = ["-DSAFETY", "-DNOCLAIM"]
+        pan_args = []
+    else:
+        cflags = ["-DNFAIR=3"]
+        pan_args = ["-a", "-f"]
+    start = time.monotonic()
+    with open(os.path.join(work, "pan.log"), "w", encoding="utf-8") as log:
+        steps = [
+            ("spin -a", ["spin"] + defines + ["-a", model], 120),
+            ("gcc", ["gcc", "-O2", "-w", f"-DMEMLIM={MEMLIM_MB}"] + cflags
+             + ["-o", "pan", "pan.c"], 300),
+            ("pan", ["./pan", f"-m{chk.get('depth', DEPTH[mode])}", f"-w{chk.get('hash', 24)}"]
+             + pan_args, chk.get("timeout", CHECK_TIMEOUT)),
+        ]
+        out = ""
+        for what, argv, limit in steps:
+            status, out = _run(argv, work, log, limit)
+            if status is None:
+                res["error"] = f"{what} timed out after {limit} s (log: {res['log']})"
+                break
+            if status != 0 and what != "pan":
+                tail = "\n".join("    " + line for line in out.strip().splitlines()[-6:])
+                res["error"] = f"{what} failed (status {status}):\n{tail}"
+                break
+        res["seconds"] = time.monotonic() - start
+        if res["error"]:
+            return res
+        errors = None
+        for line in out.splitlines():
+            m = STORED.match(line)
+            if m:
+                res["states"] = int(m[1])
+            m = ERRORS.search(line)
+            if m:
+                errors = int(m[1])
+            m = FIRST_ERROR.match(line)
+            if m and res["found"] is None:
+                res["found"] = m[1].strip()
+        incomplete = [w for w in INCOMPLETE if w in out]
+        if errors is None:
+            res["error"] = f"pan printed no result (log: {res['log']})"
+        elif expect == "pass":
+            if errors:
+                res["trail"] = trail_summary(chk, work, log)
+            elif incomplete:
+                res["error"] = (f"the search was not exhaustive ({incomplete[0]}); raise 'depth' "
+                                f"or shrink the check in proofs/model/checks.json")
+            else:
+                res["ok"] = True
+        else:
+            pattern = chk.get("error", ".")
+            if errors and res["found"] and re.search(pattern, res["found"]):
+                res["ok"] = True
+                res["trail"] = trail_summary(chk, work, log)
+            elif errors:
+                res["trail"] = trail_summary(chk, work, log)
+    return res
+
+
+def _model_check_or_error(chk):
+    """run_model_check, with an unexpected exception (missing model file, ...) as a failure."""
+    try:
+        return run_model_check(chk)
+    except (OSError, KeyError, ValueError) as e:
+        name = chk.get("name", "?")
+        return {"name": f"model {name}", "kind": "model", "check": name, "proved": 0,
+                "total": 0, "seconds": 0.0, "unproved": [], "must_prove": True, "ok": False,
+                "states": 0, "expect": chk.get("expect", "pass"), "found": None, "trail": [],
+                "what": chk.get("what", ""), "error": f"cannot run: {e!r}",
+                "log": os.path.relpath(os.path.join(MODEL_OUT, name, "pan.log"), ROOT)}
+
+
+def run_model_checks(checks, echo=print):
+    """Runs the checks two at a time (or one per CPU), reporting them in config order."""
+    if not checks:
+        return []
+    os.makedirs(MODEL_OUT, exist_ok=True)
+    workers = max(1, min(2, os.cpu_count() or 1))
+    results = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        for res in pool.map(_model_check_or_error, checks):
+            results.append(res)
+            if echo:
+                echo(summary_line(res))
+    return results
+
+
+def model_summary_line(res):
+    name = res["name"]
+    if res["error"]:
+        return f"{name}: FAILED: {res['error']}"
+    stats = f"{res['states']} states, {res['seconds']:.1f} s"
+    trail = "".join(f"\n    {line}" for line in res["trail"])
+    if res["expect"] == "pass":
+        if res["ok"]:
+            return f"{name}: OK ({stats})"
+        return (f"{name}: FAILED: {res['found']} ({stats}); trail:{trail}"
+                f"\n    (log: {res['log']})")
+    if res["ok"]:
+        return f"{name}: OK (found as expected: {res['found']}; {stats})"
+    if res["found"]:
+        return (f"{name}: FAILED: expected an error matching the check's 'error' pattern, "
+                f"got: {res['found']} ({stats}); trail:{trail}\n    (log: {res['log']})")
+    return (f"{name}: FAILED: the deliberately broken variant passed ({stats}): the model no "
+            f"longer detects it (log: {res['log']})")
 
 
 def main(argv):
@@ -184,6 +395,8 @@ def main(argv):
     if args.list:
         for m in load_modules():
             print(f"{m['name']}: {m.get('what', '')}")
+        for c in load_checks():
+            print(f"model {c['name']}: {c.get('what', '')}")
         return 0
     try:
         results = prove(args.module, args.timeout)
@@ -192,11 +405,16 @@ def main(argv):
         return 1
     proved = sum(r["proved"] for r in results)
     total = sum(r["total"] for r in results)
-    secs = sum(r["seconds"] for r in results)
+    secs = sum(r["seconds"] for r in results if r.get("kind") != "model")
     print(f"total: {proved}/{total} goals proved ({secs:.1f} s)")
+    models = [r for r in results if r.get("kind") == "model"]
+    if models:
+        print(f"model checks: {sum(r['ok'] for r in models)}/{len(models)} OK, "
+              f"{sum(r['states'] for r in models)} states "
+              f"({sum(r['seconds'] for r in models):.1f} s of checking)")
     failed = [r["name"] for r in results if r["must_prove"] and not r["ok"]]
     if failed:
-        print(f"unproved goals in must-prove module(s): {', '.join(failed)}")
+        print(f"unproved goals in must-prove module(s) or failed model checks: {', '.join(failed)}")
         return 1
     return 0
 

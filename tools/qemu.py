@@ -195,13 +195,17 @@ def kill_all():
         _kill_group(proc)
 
 
-def run(argv, timeout, on_line=None, echo=None, log=None, tail_lines=50):
+def run(argv, timeout, on_line=None, echo=None, log=None, tail_lines=50, replies=None):
     """Runs QEMU with stdin closed, streaming its console.
 
     on_line(line) is called for every console line (and for a trailing partial line such as a prompt,
     which may be seen again once complete); returning True stops QEMU. echo is a text stream to copy
     the console to as it arrives, log an open text file for the whole console. QEMU runs in its own
     process group, which is killed on every way out, including exceptions and Ctrl-C.
+
+    replies, if given, is a list of (REGEX, TEXT): QEMU's stdin (the serial console's input with
+    -serial stdio) is then a pipe, and the first complete console line matching REGEX makes TEXT
+    be typed into it, once per pair, in any order.
     """
     start = time.monotonic()
     deadline = start + timeout if timeout else None
@@ -210,9 +214,11 @@ def run(argv, timeout, on_line=None, echo=None, log=None, tail_lines=50):
     with _LIVE_LOCK:
         if _STOPPING.is_set():
             raise QemuError("interrupted: not starting QEMU")
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, start_new_session=True)
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE if replies else subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                start_new_session=True)
         _LIVE.add(proc)
+    waiting = [(re.compile(rx) if isinstance(rx, str) else rx, text) for rx, text in replies or ()]
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ, "out")
     sel.register(proc.stderr, selectors.EVENT_READ, "err")
@@ -244,6 +250,9 @@ def run(argv, timeout, on_line=None, echo=None, log=None, tail_lines=50):
                 *lines, pending = pending.split("\n")
                 for line in lines:
                     tail.append(line)
+                    for pair in [p for p in waiting if p[0].search(line)]:
+                        waiting.remove(pair)
+                        _type_into(proc, pair[1])
                     if on_line is not None and on_line(line):
                         status = "stopped"
                         break
@@ -265,6 +274,11 @@ def run(argv, timeout, on_line=None, echo=None, log=None, tail_lines=50):
         sel.close()
         proc.stdout.close()
         proc.stderr.close()
+        if proc.stdin is not None:
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass
     if pending:
         tail.append(pending)
     if echo is not None and pending:
@@ -272,6 +286,15 @@ def run(argv, timeout, on_line=None, echo=None, log=None, tail_lines=50):
     stderr = "".join(line for line in "".join(errbuf).splitlines(True)
                      if not _STDERR_NOISE.search(line))
     return RunResult(status, proc.returncode, time.monotonic() - start, list(tail), stderr)
+
+
+def _type_into(proc, text):
+    """Writes text to QEMU's stdin; a QEMU that is already gone is not an error here."""
+    try:
+        proc.stdin.write(text.encode())
+        proc.stdin.flush()
+    except (BrokenPipeError, OSError):
+        pass
 
 
 def interactive(argv):

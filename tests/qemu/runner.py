@@ -7,7 +7,9 @@
         --image build/qemu-virt-gcc-release/keel.img --expect 'banner=^Keel .*qemu-virt' \
         --expect 'timer=timer: [0-9]+ Hz' --expect-exit --timeout 60 --result out.json
 
-Each --expect LABEL=REGEX must match a console line, in the given order. Every in-QEMU test line
+Each --expect LABEL=REGEX must match a console line, in the given order (--reply REGEX=TEXT
+types TEXT into the serial console once a line matches REGEX: a suite's input prompt). Every
+in-QEMU test line
     ABC0001 some_name pass|fail
 counts as one test of its own; the lines indented by two spaces just before a failing one are its
 reason. With --expect-exit, QEMU must then stop by itself with status 0 (the
@@ -126,8 +128,12 @@ class Judge:
 
 
 def boot(name, platform, boot_path, image, expects, timeout, workdir, result_path=None,
-         expect_exit=True, icount=False, echo=None):
-    """Runs one boot; returns (checks, RunResult or None, log path)."""
+         expect_exit=True, icount=False, echo=None, replies=None):
+    """Runs one boot; returns (checks, RunResult or None, log path).
+
+    replies: [(REGEX, TEXT)] typed into the serial console once a console line matches REGEX
+    (for suites that read input, e.g. schedtest's PL011 driver after "IRQ-INPUT-READY").
+    """
     expects = [(label, re.compile(rx)) for label, rx in expects]
     judge = Judge(name, expects, expect_exit)
     os.makedirs(workdir, exist_ok=True)
@@ -138,7 +144,7 @@ def boot(name, platform, boot_path, image, expects, timeout, workdir, result_pat
         argv = qemu.command(platform, boot_path, image, files, interactive=False, icount=icount)
         with open(log_path, "w", encoding="utf-8") as log:
             log.write("# " + " ".join(argv) + "\n")
-            result = qemu.run(argv, timeout, on_line=judge, echo=echo, log=log)
+            result = qemu.run(argv, timeout, on_line=judge, echo=echo, log=log, replies=replies)
             if result.stderr:
                 log.write("\n# QEMU stderr:\n" + result.stderr)
         checks = judge.verdicts(result)
@@ -175,6 +181,18 @@ def parse_expect(text):
     return label, rx
 
 
+def parse_reply(text):
+    """REGEX=TEXT, TEXT with backslash escapes (keel\\n is keel and a newline)."""
+    rx, sep, typed = text.partition("=")
+    if not sep or not rx:
+        raise argparse.ArgumentTypeError(f"--reply wants REGEX=TEXT, got {text!r}")
+    try:
+        re.compile(rx)
+    except re.error as e:
+        raise argparse.ArgumentTypeError(f"bad regex {rx!r}: {e}")
+    return rx, typed.encode("latin-1", "backslashreplace").decode("unicode_escape")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--name", required=True, help="prefix of every check name")
@@ -183,6 +201,10 @@ def main():
     ap.add_argument("--image", required=True)
     ap.add_argument("--expect", type=parse_expect, action="append", default=[], metavar="LABEL=REGEX")
     ap.add_argument("--expect-exit", action="store_true", help="QEMU must power off by itself")
+    ap.add_argument("--reply", type=parse_reply, action="append", default=[],
+                    metavar="REGEX=TEXT",
+                    help="type TEXT (backslash escapes allowed) into the console after a line "
+                         "matching REGEX")
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--icount", action="store_true")
     ap.add_argument("--workdir", help="disks and DTBs (default: beside --result, or /tmp)")
@@ -197,7 +219,8 @@ def main():
     checks, result, log_path = boot(args.name, args.platform, args.boot, os.path.abspath(args.image),
                                     args.expect, args.timeout, workdir, args.result,
                                     expect_exit=args.expect_exit, icount=args.icount,
-                                    echo=sys.stdout if args.echo else None)
+                                    echo=sys.stdout if args.echo else None,
+                                    replies=args.reply or None)
     for c in checks:
         print(c.line())
     if not all(c.ok for c in checks) and result is not None and args.tail > 0:

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The schedtest harness: test tables, checks on results and invocation errors.
+#pragma once
+
+#include "st.h"
+
+struct st_test {
+    const char *name;
+    void (*fn)(void);
+};
+
+extern const struct st_test st_sched_tests[];
+extern const unsigned st_sched_count;
+extern const struct st_test st_irq_tests[];
+extern const unsigned st_irq_count;
+
+// A failed check prints one line "  <test> (line N): ..." and marks the running test failed.
+bool st_check(bool ok, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+bool st_eq(int line, const char *what, seL4_Word got, seL4_Word want);
+bool st_test_failed(void);
+// Informational line ("schedinfo: ..."), ignored by the runner.
+void st_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define CHECK(cond, ...)    st_check((cond), __LINE__, __VA_ARGS__)
+#define EQ(what, got, want) st_eq(__LINE__, (what), (seL4_Word)(got), (seL4_Word)(want))
+
+// The last root invocation (through libkeel's wrappers) returned err; checks it against want and,
+// for errors with MRs (§6.2), the reply length and MR0/MR1.
+bool st_expect(int line, const char *what, seL4_Error err, seL4_Error want, unsigned nmr,
+               seL4_Word mr0, seL4_Word mr1);
+#define OK(call)                st_expect(__LINE__, #call, (call), seL4_NoError, 0, 0, 0)
+#define ERR0(call, code)        st_expect(__LINE__, #call, (call), (code), 0, 0, 0)
+#define ERR1(call, code, m0)    st_expect(__LINE__, #call, (call), (code), 1, (m0), 0)
+#define ERR_RANGE(call, lo, hi) st_expect(__LINE__, #call, (call), seL4_RangeError, 2, (lo), (hi))
+
+// An error a helper thread recorded: label and reply MR0/MR1 it saw.
+bool st_expect_thread(int line, const char *what, seL4_Word label, const seL4_Word *mr,
+                      seL4_Error want, unsigned nmr, seL4_Word mr0, seL4_Word mr1);
+
+// A raw invocation by the root thread with the tag exactly as given (short messages, missing caps).
+static inline seL4_Error st_invoke_raw(seL4_CPtr cap, seL4_Word label, seL4_Word length,
+                                       seL4_Word ncaps, const seL4_Word *mr, const seL4_CPtr *caps)
+{
+    return (seL4_Error)seL4_MessageInfo_get_label(keel_invoke(cap, label, length, ncaps, mr, caps));
+}
+
+// Tests that sleep need the harness timer: fail at once (with the reason) when it is not there.
+#define NEED_TIMER()                                                                        \
+    do {                                                                                    \
+        if (!CHECK(st.timer_ok, "the user-level timer (IRQ 30) never fired at start-up")) { \
+            return;                                                                         \
+        }                                                                                   \
+    } while (0)
+
+#define NEED(x)     \
+    do {            \
+        if (!(x)) { \
+            return; \
+        }           \
+    } while (0)
