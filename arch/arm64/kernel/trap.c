@@ -64,9 +64,11 @@ void c_handle_el1_irq(void)
 {
     /* From the idle loop: an interrupt may have made a thread runnable. During boot the
      * kernel waits for its first tick here and must get control back. */
+    if (kernel_running) {
+        sched_kernel_entry();   /* before the handler: a wake-up it records must survive */
+    }
     irq_handle();
     if (kernel_running) {
-        sched_kernel_entry();
         sched_exit_kernel();
     }
 }
