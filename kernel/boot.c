@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The boot, in order: memory map, console, device tree, memory, interrupts, timer, root task.
+#include <arch/cpus.h>
 #include <arch/machine.h>
 #include <arch/memlayout.h>
 #include <arch/mmu.h>
@@ -123,6 +124,7 @@ _Noreturn void boot_main(uint64_t dtb_pa, uint64_t load_pa, uint64_t entry_el)
             load_pa + (uint64_t)(_end - _head), dtb_pa, fdt_totalsize(&fdt), KEEL_COMPILER_NAME);
 
     setup_memory(&fdt, load_pa, dtb_pa);
+    arch_park_secondaries(&fdt, load_pa, ram, (unsigned)nram);
     arch_cpu_init();
     arch_irq_init();
     irq_init();

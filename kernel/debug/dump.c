@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // DebugDumpScheduler: a table of the threads reachable from the root task's CSpace.
 #include <keel/debug.h>
+#include <keel/irq.h>
+#include <keel/kernel.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/walk.h>
@@ -24,4 +26,6 @@ void debug_dump_scheduler(const tcb_t *root)
     kprintf("name                             state          pc               pri\n");
     walk_visitor_t v = { .slot = NULL, .tcb = row, .ctx = NULL };
     cspace_walk(root, &v);
+    kprintf("interrupts: %lu kernel ticks, %lu spurious, %lu unclaimed\n", kernel_ticks,
+            irq_spurious_count(), irq_unclaimed_count());
 }

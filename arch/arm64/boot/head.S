@@ -169,6 +169,15 @@ park:
     wfe
     b       park
 
+/* Where spin-table secondaries are sent (arch/arm64/kernel/cpus.c): Keel runs on one core, and a
+ * core left polling its release address keeps a host CPU busy under QEMU. Entered at EL2 or EL1
+ * with the MMU off; it stays in the kernel image, which is never handed out as untyped memory. */
+    .globl  secondary_park
+secondary_park:
+    msr     daifset, #0xf
+1:  wfi
+    b       1b
+
     .section ".bss.pagetables", "aw", %nobits
     .balign 4096
 early_l0_hi:  .skip 4096
