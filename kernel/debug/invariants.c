@@ -2,6 +2,7 @@
 // Debug-build checks of INV-CAP, INV-MEM, INV-SCHED and INV-IPC over the reachable state.
 #include <keel/cdt.h>
 #include <keel/invariants.h>
+#include <keel/ipc.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/walk.h>
@@ -96,6 +97,10 @@ static void visit_tcb(void *ctx, tcb_t *t)
     }
     if (child != NULL && cdt_next(child) != NULL) {
         violation("INV-IPC-2", child, "a reply cap does not end its list");
+    }
+    if (t->fault_type != FAULT_NONE && t->state != TS_BLOCKED_ON_REPLY &&
+        !(t->state == TS_BLOCKED_ON_SEND && t->blocking_is_call)) {
+        violation("INV-IPC-16", t, "a pending fault on a thread not sending or awaiting it");
     }
 }
 

@@ -6,6 +6,7 @@
 #include <keel/cdt.h>
 #include <keel/config.h>
 #include <keel/delete.h>
+#include <keel/ipc.h>
 #include <keel/irq.h>
 #include <keel/objects.h>
 #include <keel/sched.h>
@@ -87,8 +88,10 @@ cap_t object_create(unsigned type, uint64_t paddr, unsigned size_bits, bool devi
 
 static tcb_t *queue_head(uint64_t head_state) { return (tcb_t *)(head_state & ~3UL); }
 
+/* A fault never delivered is dropped: the restarted instruction raises it again (INV-IPC-16). */
 static void restart_thread(tcb_t *t)
 {
+    t->fault_type = FAULT_NONE;
     t->blocked_on = NULL;
     t->ep_next = t->ep_prev = NULL;
     thread_set_state(t, TS_RESTART);
@@ -164,6 +167,7 @@ void ipc_cancel(tcb_t *t)
     case TS_BLOCKED_ON_RECEIVE: {
         endpoint_t *ep = t->blocked_on;
         queue_remove(&ep->head_state, &ep->tail, t);
+        t->fault_type = FAULT_NONE; /* an undelivered fault message is dropped (INV-IPC-16) */
         break;
     }
     case TS_BLOCKED_ON_NOTIFICATION: {
@@ -183,7 +187,7 @@ void ipc_cancel(tcb_t *t)
             cap_paddr(child->cap) == obj_paddr(t)) {
             cte_delete_one(child);
         }
-        t->fault_type = 0;
+        t->fault_type = FAULT_NONE;
         break;
     }
     default:

@@ -153,6 +153,8 @@ struct it_thread {
 it_thread_t *it_thread(it_thread_fn fn, seL4_Word prio, seL4_CPtr fault_ep);
 it_thread_t *it_thread_nobuf(it_thread_fn fn, seL4_Word prio, seL4_CPtr fault_ep);
 void it_start(it_thread_t *t);
+// Points a stopped thread at fn again, from the top of its stack (TCB_WriteRegisters, no resume).
+void it_thread_rewind(it_thread_t *t, it_thread_fn fn);
 // Suspends every thread the running test created and frees their slots.
 void it_threads_reset(void);
 // The svc-level helpers threads use (no TLS, no IPC buffer of the root).

@@ -462,6 +462,39 @@ static void t_resume_blocked_receiver(void)
     EQ("label", tag_label(rv->r[R_X1]), 0x71);
 }
 
+// A fault message that was never received is dropped when the sender is cancelled (INV-IPC-16):
+// the thread is rewound to code that Calls a server, and both its message and the server's reply
+// are ordinary IPC, not a fault message and a fault reply.
+static void t_cancelled_fault_dropped(void)
+{
+    seL4_CPtr fep, fcap, ep = it_new_ep();
+    NEED(ep && fault_ep(&fep, &fcap, 0xfa));
+    seL4_Word mr[4] = {0x10, 0x11, 0x12, 0x13};
+    it_thread_t *t = it_sys_thread(PRIO_TEST, fcap, seL4_SysCall, ep, tagw(0x55, 0, 2), mr);
+    NEED(t);
+    it_thread_fn caller = t->fn;
+    t->fn = probe_udf;
+    it_start(t);
+    it_settle(); // blocked sending its fault to fep, which nobody receives on
+    EQ("Suspend of the faulted sender", it_tcb_suspend(t->tcb), 0);
+    it_thread_rewind(t, caller);
+    EQ("Resume", it_tcb_resume(t->tcb), 0);
+    it_settle();
+    keel_ipc_regs_t r;
+    NEED(CHECK(it_take(ep, &r), "the rewound thread did not Call the server"));
+    EQ("message label (not a fault label)", tag_label(r.x1), 0x55);
+    EQ("message length", tag_len(r.x1), 2);
+    EQ("MR0", r.mr[0], 0x10);
+    keel_ipc_regs_t reply = {0, tagw(0x66, 0, 1), {0x77, 0, 0, 0}};
+    it_sys(seL4_SysReply, &reply);
+    it_settle();
+    EQ("caller finished (a normal reply, not a fault reply)", t->finished, 1);
+    EQ("reply label seen by the caller", tag_label(t->r[R_X1]), 0x66);
+    EQ("reply MR0 seen by the caller", t->r[R_MR], 0x77);
+    // (Not before the Reply: a Recv empties the root's caller slot.)
+    CHECK(!it_take(fep, &r), "the dropped fault message reached the fault endpoint later");
+}
+
 const struct it_test it_tests_fault[] = {
     {"fault_unknown_syscall_message", t_unknown_syscall_message},
     {"fault_unknown_syscall_reply_resumes", t_unknown_syscall_reply_resumes},
@@ -478,5 +511,6 @@ const struct it_test it_tests_fault[] = {
     {"cancel_badged_sends_restarts_matching", t_cancel_badged_sends},
     {"suspend_queued_sender", t_suspend_queued_sender},
     {"resume_blocked_receiver_reblocks", t_resume_blocked_receiver},
+    {"cancelled_fault_dropped", t_cancelled_fault_dropped},
     {NULL, NULL},
 };

@@ -112,6 +112,15 @@ it_thread_t *it_thread_nobuf(it_thread_fn fn, seL4_Word prio, seL4_CPtr fault_ep
     return alloc(fn, prio, fault_ep, false);
 }
 
+void it_thread_rewind(it_thread_t *t, it_thread_fn fn)
+{
+    t->fn = fn;
+    seL4_Word sp = (seL4_Word)(uintptr_t)&thread_stacks[t->index][STACK_BYTES];
+    seL4_Word err = it_tcb_write_regs(t->tcb, (seL4_Word)(uintptr_t)thread_entry, sp,
+                                      (seL4_Word)(uintptr_t)t);
+    it_check(err == 0, "TCB_WriteRegisters failed with error %lu", err);
+}
+
 void it_start(it_thread_t *t)
 {
     if (t == NULL) {
