@@ -85,6 +85,11 @@ bool it_eqi(const char *what, unsigned i, seL4_Word got, seL4_Word want);
 
 // Blocks the root thread until every other thread of priority > 1 is blocked or inactive.
 void it_settle(void);
+// Runs a test whose outcome depends on equal-priority threads taking turns, and, if it fails, once
+// more from a clean state: the kernel's timer tick may end a thread's timeslice at any instruction
+// (and under host load it does), which reorders equal-priority threads as the ABI allows. A real
+// ordering defect fails both attempts.
+void it_retry_on_tick(void (*once)(void));
 
 // Ordering log written by threads (ids are small integers, read after it_settle()).
 void it_log(seL4_Word id);
