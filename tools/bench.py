@@ -83,6 +83,9 @@ IRQ_FIGURES = [
     ("irq_latency", "timer deadline -> handler thread, root busy at EL0", "median"),
     ("irq_latency_during_revoke", "... during CNode/untyped revokes (worst)", "max"),
     ("irq_latency_during_reset", "... during a 2 MiB untyped reset (worst)", "max"),
+    ("irq_latency_during_retype", "... during a retype of 256 TCBs (worst)", "max"),
+    ("irq_latency_during_cache", "... during cache ops on a 2 MiB frame (worst)", "max"),
+    ("irq_latency_idle", "timer deadline -> handler thread, kernel idle (WFI)", "median"),
     ("irq_longest_nonpreemptible", "longest non-preemptible stretch (worst - plain)", "median"),
 ]
 

@@ -118,8 +118,14 @@ def prepare(platform, boot, image, workdir):
     return files
 
 
+ICOUNT_SLEEP = "sleep"  # icount= value: instructions are guest time, idle time follows the host
+
+
 def command(platform, boot, image, files, interactive=False, icount=False):
-    """The QEMU argv for one boot path. No window ever; the console is the first serial on stdio."""
+    """The QEMU argv for one boot path. No window ever; the console is the first serial on stdio.
+    icount: False (guest time follows the host), True (-icount shift=0,sleep=off: one instruction
+    is one ns and idle time is skipped, fully deterministic) or ICOUNT_SLEEP (-icount shift=0: one
+    instruction is one ns, but an idle guest waits in host time, e.g. for console input)."""
     # mon:stdio multiplexes the QEMU monitor (Ctrl-A C) and gives Ctrl-A X to quit; a test wants the
     # bare serial so that nothing but the guest writes to the pipe.
     serial = "mon:stdio" if interactive else "stdio"
@@ -140,7 +146,9 @@ def command(platform, boot, image, files, interactive=False, icount=False):
         else:
             argv += ["-kernel", _require(UBOOT_RPI4, "U-Boot for rpi_4"),
                      "-drive", f"file={files['sd']},if=sd,format=raw,snapshot=on"]
-    if icount:
+    if icount == ICOUNT_SLEEP:
+        argv += ["-icount", "shift=0"]
+    elif icount:
         argv += ["-icount", "shift=0,sleep=off"]
     return argv
 

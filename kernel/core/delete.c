@@ -7,22 +7,6 @@
 #include <keel/objects.h>
 #include <keel/sched.h>
 
-static unsigned work_units;
-
-void preemption_reset(void)
-{
-    work_units = 0;
-}
-
-bool preemption_point(void)
-{
-    if (++work_units < PREEMPT_UNITS) {
-        return false;
-    }
-    work_units = 0;
-    return (sysreg_read(isr_el1) & (1UL << 7)) != 0;   /* ISR_EL1.I: an IRQ is pending */
-}
-
 static cte_t *zombie_slot(cap_t z, uint64_t i)
 {
     if (cap_zombie_radix(z) == ZOMBIE_TCB_RADIX) {
@@ -145,7 +129,7 @@ syserr_t cte_revoke(cte_t *slot)
         if (e.code != ERR_NONE) {
             return e;
         }
-        if (preemption_point()) {
+        if (cdt_has_children(slot) && preemption_point()) {
             return err_code(ERR_PREEMPTED);
         }
     }

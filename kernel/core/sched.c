@@ -25,6 +25,16 @@ static bool queued(const tcb_t *t)
     return t->sched_prev != NULL || queue_head[t->priority] == t;
 }
 
+bool sched_is_queued(const tcb_t *t)
+{
+    return queued(t);
+}
+
+const tcb_t *sched_queue_first(unsigned p)
+{
+    return p < NUM_PRIORITIES ? queue_head[p] : NULL;
+}
+
 bool thread_runnable(const tcb_t *t)
 {
     return t->state == TS_RUNNING || t->state == TS_RESTART;

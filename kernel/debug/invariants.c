@@ -65,10 +65,37 @@ static void check_slot(const cte_t *s)
     }
 }
 
-static void check_tcb_queues(void)
+/* The ready queues themselves: each thread runnable, at its own priority, linked both ways; the
+ * bitmap bit set exactly for the non-empty queues; the current thread in none of them and at least
+ * as important as all of them (the idle loop only when they are all empty). A queue longer than
+ * the TCBs that fit in memory would mean a cycle: the walk stops there. */
+static void check_ready_queues(void)
 {
-    if (cur_thread != NULL && cur_thread->sched_prev != NULL) {
-        violation("INV-SCHED-2", cur_thread, "the current thread is also in a ready queue");
+    const uint64_t max_threads = 1UL << (PLAT_PADDR_BITS - TCB_BITS);
+    for (unsigned p = 0; p < NUM_PRIORITIES; p++) {
+        const tcb_t *first = sched_queue_first(p);
+        bool bit = (ready_bitmap[p / 64] >> (p % 64)) & 1;
+        if (bit != (first != NULL)) {
+            violation("INV-SCHED-1", first, "ready bitmap bit disagrees with its queue");
+        }
+        const tcb_t *prev = NULL;
+        uint64_t n = 0;
+        for (const tcb_t *t = first; t != NULL && n < max_threads; t = t->sched_next, n++) {
+            if (t->sched_prev != prev) {
+                violation("INV-SCHED-1", t, "ready queue links do not point back");
+            }
+            if (t->priority != p || !thread_runnable(t)) {
+                violation("INV-SCHED-1", t, "queued thread not runnable or at another priority");
+            }
+            if (t == cur_thread) {
+                violation("INV-SCHED-2", t, "the current thread is also in a ready queue");
+            }
+            prev = t;
+        }
+    }
+    int best = sched_highest_ready();
+    if (cur_thread == NULL ? best >= 0 : best > (int)cur_thread->priority) {
+        violation("INV-SCHED-3", cur_thread, "a queued thread is more important than the running one");
     }
 }
 
@@ -84,8 +111,11 @@ static void visit_tcb(void *ctx, tcb_t *t)
     for (unsigned k = 0; k < TCB_SLOT_COUNT; k++) {
         check_slot(&t->slots[k]);
     }
-    if (!thread_runnable(t) && t->sched_prev != NULL) {
+    if (!thread_runnable(t) && sched_is_queued(t)) {
         violation("INV-SCHED-1", t, "a blocked thread is in a ready queue");
+    }
+    if (thread_runnable(t) && t != cur_thread && !sched_is_queued(t)) {
+        violation("INV-SCHED-4", t, "a runnable thread is in no ready queue: it would never run");
     }
     const cte_t *m = &t->slots[TCB_SLOT_REPLY];
     const cte_t *child = cdt_next(m);
@@ -109,6 +139,6 @@ invariants_report_t invariants_check(const tcb_t *root)
     rep = (invariants_report_t){ 0, 0, 0 };
     walk_visitor_t v = { .slot = visit_slot, .tcb = visit_tcb, .ctx = NULL };
     rep.cnodes = cspace_walk(root, &v);
-    check_tcb_queues();
+    check_ready_queues();
     return rep;
 }

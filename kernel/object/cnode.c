@@ -148,10 +148,8 @@ syserr_t decode_cnode(invocation_t *inv)
     case INV_CNODE_ROTATE:
         return rotate(inv, target);
     case INV_CNODE_REVOKE:
-        preemption_reset();
         return cte_revoke(target);
     case INV_CNODE_DELETE:
-        preemption_reset();
         return cte_delete(target);
     case INV_CNODE_SAVE_CALLER: {
         if (!cap_is_null(target->cap)) {

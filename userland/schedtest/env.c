@@ -149,12 +149,8 @@ static seL4_CPtr device_frame(seL4_Word paddr)
     return f;
 }
 
-seL4_CPtr st_map_device_page(seL4_Word paddr, seL4_Word vaddr)
+bool st_map_frame(seL4_CPtr f, seL4_Word vaddr)
 {
-    seL4_CPtr f = device_frame(paddr & ~0xfffUL);
-    if (!f) {
-        return 0;
-    }
     seL4_Error e = seL4_NoError;
     for (int tries = 0; tries < 4; tries++) {
         e = keel_arm_page_map(f, ST_ROOT_VS, vaddr, KEEL_RIGHTS_RW, seL4_ARM_ExecuteNever);
@@ -164,7 +160,7 @@ seL4_CPtr st_map_device_page(seL4_Word paddr, seL4_Word vaddr)
         // A missing page table on the way (§8.12): add one at that level and try again.
         seL4_CPtr pt = st_new(seL4_ARM_PageTableObject, 0);
         if (!pt) {
-            return 0;
+            return false;
         }
         e = keel_arm_page_table_map(pt, ST_ROOT_VS, vaddr, seL4_ARM_Default_VMAttributes);
         if (e != seL4_NoError) {
@@ -172,10 +168,16 @@ seL4_CPtr st_map_device_page(seL4_Word paddr, seL4_Word vaddr)
         }
     }
     if (e != seL4_NoError) {
-        st_fail("mapping the device page failed with error", e, vaddr);
-        return 0;
+        st_fail("mapping the frame failed with error", e, vaddr);
+        return false;
     }
-    return f;
+    return true;
+}
+
+seL4_CPtr st_map_device_page(seL4_Word paddr, seL4_Word vaddr)
+{
+    seL4_CPtr f = device_frame(paddr & ~0xfffUL);
+    return f && st_map_frame(f, vaddr) ? f : 0;
 }
 
 // --- Start-up ------------------------------------------------------------------------------------

@@ -6,7 +6,11 @@
 //     BENCH irq_latency <median> min=<> max=<> n=<>                 root busy at EL0
 //     BENCH irq_latency_during_revoke <median> min=<> max=<> n=<>   root in CNode/untyped revokes
 //     BENCH irq_latency_during_reset <median> min=<> max=<> n=<>    root in an untyped reset
-//     BENCH irq_longest_nonpreemptible <n>   worst of the two maxima minus irq_latency's median
+//     BENCH irq_latency_during_retype <median> min=<> max=<> n=<>   root retyping 256 TCBs at once
+//     BENCH irq_latency_during_cache <median> min=<> max=<> n=<>    root cleaning a 2 MiB frame
+//     BENCH irq_latency_idle <median> min=<> max=<> n=<>            every thread blocked (WFI)
+//     BENCH irq_longest_nonpreemptible <n>   worst of the long-operation maxima minus
+//                                            irq_latency's median
 //     bench: done                       (or "bench: FAIL ..." lines)
 //
 // Method. Under -icount shift=0 one guest instruction is one nanosecond of QEMU's virtual clock;
@@ -25,8 +29,11 @@
 // EL0; at the next preemption point inside a long kernel operation), the vector, the kernel's
 // IRQ path (GIC acknowledge, signal, mask, EOI), the switch to the handler and its eret.
 // The handler re-arms the timer `period` ticks after the previous deadline, so over many samples
-// the deadlines fall at every phase of the interrupted work; the worst sample during a revoke or
-// reset approximates the longest non-preemptible kernel path plus the interrupt path.
+// the deadlines fall at every phase of the interrupted work; the worst sample during a revoke,
+// reset, retype or cache operation approximates the longest non-preemptible kernel path plus the
+// interrupt path. In the idle phase the root thread waits on a notification the handler signals
+// after enough samples, so the interrupt finds the kernel's idle loop in WFI (under icount QEMU
+// moves the virtual clock straight to the deadline; the latency counts the wake-up path).
 
 #include "st.h"
 
@@ -35,15 +42,16 @@
 #define MAX_SAMPLES  1024
 #define BUSY_SAMPLES 256
 
-// (There is no phase with the CPU in the kernel's idle loop: Keel loses a wake-up signalled by an
-// interrupt taken there, see the schedtest suite's wake_from_kernel_idle, and the run would hang.)
-enum { PH_NONE, PH_BUSY, PH_REVOKE, PH_RESET, PH_COUNT };
+#define IDLE_SAMPLES 64
+
+enum { PH_NONE, PH_BUSY, PH_REVOKE, PH_RESET, PH_RETYPE, PH_CACHE, PH_IDLE, PH_COUNT };
 
 static uint64_t samples[PH_COUNT][MAX_SAMPLES];
 static volatile unsigned nsamples[PH_COUNT];
 static volatile unsigned phase, stop;
 static volatile uint64_t deadline, period;
 static int64_t pmc_offset; // PMCCNTR - virtual ns
+static seL4_CPtr idle_wake;  // signalled by the handler when the idle phase has its samples
 static bool failed;
 
 // --- Output without stdio ------------------------------------------------------------------------
@@ -139,6 +147,9 @@ static void handler(st_thread_t *self)
         if (p != PH_NONE && nsamples[p] < MAX_SAMPLES) {
             samples[p][nsamples[p]] = lat < 0 ? 0 : (uint64_t)lat;
             nsamples[p] = nsamples[p] + 1;
+        }
+        if (p == PH_IDLE && nsamples[PH_IDLE] >= IDLE_SAMPLES) {
+            keel_ipc_signal(idle_wake);
         }
         if (stop) {
             st_ptimer_disarm();
@@ -269,6 +280,65 @@ static void revoke_and_reset_untyped(void)
     }
 }
 
+// 256 TCBs (the most a single retype makes, each initialised) from one untyped, then a revoke.
+static void retype_many(void)
+{
+    const unsigned count = 256, ut_bits = 19; // 256 TCBs of 2 KiB
+    seL4_CPtr ut = st_new(seL4_UntypedObject, ut_bits);
+    seL4_CPtr dest = st_slots(count);
+    if (!ut || !dest) {
+        return;
+    }
+    for (int round = 0; round < 16; round++) {
+        phase = PH_RETYPE;
+        seL4_Error e = keel_untyped_retype(ut, seL4_TCBObject, 0, ST_ROOT_CNODE, 0, 0, dest, count);
+        phase = PH_NONE;
+        seL4_Error r = st_revoke(ut);
+        if (e != seL4_NoError || r != seL4_NoError) {
+            st_fail("retype of 256 TCBs / revoke failed with errors", e, r);
+            return;
+        }
+    }
+}
+
+// Every cache operation on the whole of a 2 MiB frame (each line of it, 32768 lines).
+#define CACHE_VA 0x40000000UL
+
+static void cache_maintenance(void)
+{
+    seL4_CPtr f = st_new(seL4_ARM_LargePageObject, 0);
+    if (!f || !st_map_frame(f, CACHE_VA)) {
+        return;
+    }
+    const seL4_Word size = 1UL << 21;
+    for (int round = 0; round < 4; round++) {
+        phase = PH_CACHE;
+        seL4_Error a = keel_arm_page_clean_data(f, 0, size);
+        seL4_Error b = keel_arm_page_clean_invalidate_data(f, 0, size);
+        seL4_Error c = keel_arm_vspace_clean_data(ST_ROOT_VS, CACHE_VA, CACHE_VA + size);
+        seL4_Error d = keel_arm_page_unify_instruction(f, 0, size);
+        phase = PH_NONE;
+        if (a != seL4_NoError || b != seL4_NoError || c != seL4_NoError || d != seL4_NoError) {
+            st_fail("cache operations on a 2 MiB frame failed with errors", a * 16 + b, c * 16 + d);
+            return;
+        }
+    }
+    keel_arm_page_unmap(f);
+    st_delete(f);
+}
+
+// The root blocks until the handler has IDLE_SAMPLES interrupts taken from the idle loop.
+static void idle(void)
+{
+    idle_wake = st_new(seL4_NotificationObject, 0);
+    if (!idle_wake) {
+        return;
+    }
+    phase = PH_IDLE;
+    keel_ipc_wait(idle_wake);
+    phase = PH_NONE;
+}
+
 // --- Main ----------------------------------------------------------------------------------------
 
 int root_main(const seL4_BootInfo *bi)
@@ -316,6 +386,10 @@ int root_main(const seL4_BootInfo *bi)
     // 2. Long preemptible kernel operations.
     revoke_cnode_tree();
     revoke_and_reset_untyped();
+    retype_many();
+    cache_maintenance();
+    // 3. Nothing to run: the interrupt wakes the kernel's idle loop.
+    idle();
     stop = 1;
     uint64_t limit = st_cntpct() + st.freq;
     while (!t->finished && st_cntpct() < limit) {
@@ -326,8 +400,13 @@ int root_main(const seL4_BootInfo *bi)
     uint64_t busy = report("irq_latency", PH_BUSY, false);
     uint64_t rv = report("irq_latency_during_revoke", PH_REVOKE, true);
     uint64_t rs = report("irq_latency_during_reset", PH_RESET, true);
+    uint64_t rt = report("irq_latency_during_retype", PH_RETYPE, true);
+    uint64_t cm = report("irq_latency_during_cache", PH_CACHE, true);
+    report("irq_latency_idle", PH_IDLE, false);
     // The longest stretch the kernel ran with the interrupt pending, beyond the plain path.
     uint64_t worst = rv > rs ? rv : rs;
+    worst = worst > rt ? worst : rt;
+    worst = worst > cm ? worst : cm;
     out("BENCH irq_longest_nonpreemptible ");
     out_u64(worst > busy ? worst - busy : 0);
     out("\n");

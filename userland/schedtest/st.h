@@ -158,6 +158,8 @@ seL4_Error st_revoke(seL4_CPtr slot);
 // A 4 KiB device frame at paddr carved out of the device untyped covering it, mapped uncached
 // (Device-nGnRnE, execute-never) at vaddr in the root VSpace; returns the frame cap or 0.
 seL4_CPtr st_map_device_page(seL4_Word paddr, seL4_Word vaddr);
+// Maps frame f read-write, never executable, at vaddr of the root VSpace, adding page tables.
+bool st_map_frame(seL4_CPtr f, seL4_Word vaddr);
 
 // --- The harness's user timer (timer.c) ----------------------------------------------------------
 

@@ -296,7 +296,10 @@ static void t_timeslice_length(void)
     // The switch to the thread plus 4 ticks that return to it; the 5th tick ends the run. Only
     // ticks interrupt these threads here, so no run can see more; on QEMU's raspi4b an entry
     // now and then goes unseen by the monitor, so a run may show fewer.
-    CHECK(ticks[n - 1] == 5 && ticks[n / 2] >= 4,
+    // On a slow (debug) kernel one kernel entry can outlast a tick (the invariant checker runs at
+    // every exit), and the tick then pending at exit is one more entry inside the run.
+    seL4_Word most = st.slow_kernel ? 6 : 5;
+    CHECK(ticks[n - 1] <= most && ticks[n - 1] >= 5 && ticks[n / 2] >= 4 && ticks[n / 2] <= 5,
           "runs span %lu..%lu kernel entries (median %lu): the switch to the thread and 4 "
           "ticks are expected for 5 ticks of 2 ms",
           ticks[0], ticks[n - 1], ticks[n / 2]);

@@ -4,7 +4,7 @@
 #include <arch/sysreg.h>
 #include <stdint.h>
 
-void cache_op(unsigned op, const void *va, size_t size)
+void cache_lines(unsigned op, const void *va, size_t size)
 {
     uint64_t line = 4UL << ((sysreg_read(ctr_el0) >> 16) & 0xf);
     uint64_t p = (uint64_t)va & ~(line - 1), end = (uint64_t)va + size;
@@ -16,6 +16,11 @@ void cache_op(unsigned op, const void *va, size_t size)
         default: __asm__ volatile("dc cvau, %0" : : "r"(p) : "memory"); break;
         }
     }
+}
+
+void cache_op(unsigned op, const void *va, size_t size)
+{
+    cache_lines(op, va, size);
     dsb_sy();
     if (op == CACHE_UNIFY) {
         __asm__ volatile("ic ialluis" ::: "memory");

@@ -112,9 +112,8 @@ static syserr_t page_cache(invocation_t *inv)
     if (inv->info.label == INV_PAGE_INVALIDATE && !rw) {
         return err_code(ERR_ILLEGAL_OPERATION);
     }
-    cache_op((unsigned)(inv->info.label - INV_PAGE_CLEAN), obj_ptr(cap_paddr(f) + start),
-             end - start);
-    return err_none();
+    return vm_cache_invocation(inv, (unsigned)(inv->info.label - INV_PAGE_CLEAN),
+                               obj_ptr(cap_paddr(f) + start), end - start);
 }
 
 syserr_t decode_frame(invocation_t *inv)

@@ -115,6 +115,5 @@ syserr_t decode_vspace(invocation_t *inv)
         return err_code(ERR_ILLEGAL_OPERATION);
     }
     uint64_t pa = (*entry & PTE_ADDR_MASK & ~(size - 1)) + (start & (size - 1));
-    cache_op((unsigned)(label - INV_VSPACE_CLEAN), obj_ptr(pa), end - start);
-    return err_none();
+    return vm_cache_invocation(inv, (unsigned)(label - INV_VSPACE_CLEAN), obj_ptr(pa), end - start);
 }

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Shared VSpace machinery: ASID-checked roots, walks, and undoing mappings on deletion.
 #include <arch/asid.h>
+#include <arch/cache.h>
 #include <arch/vm.h>
+#include <keel/invoke.h>
+#include <keel/preempt.h>
 #include <keel/string.h>
+
+#define CACHE_CHUNK 4096UL
 
 syserr_t vm_checked_root(cap_t vs, unsigned cap_index, pte_t **root)
 {
@@ -17,6 +22,25 @@ syserr_t vm_checked_root(cap_t vs, unsigned cap_index, pte_t **root)
         return err_cap(cap_index);
     }
     *root = obj_ptr(pa);
+    return err_none();
+}
+
+/* A preempted call restarts with MR0 = start + done and re-checks its whole range against the
+ * same page, so each restart goes on from where the last one stopped; lines already issued are
+ * completed by the final chunk's barrier. The reply has length 0, so the changed MR0 is never
+ * part of a message the invoker reads. */
+syserr_t vm_cache_invocation(invocation_t *inv, unsigned op, uint8_t *va, uint64_t size)
+{
+    uint64_t done = 0;
+    while (size - done > CACHE_CHUNK) {
+        cache_lines(op, va + done, CACHE_CHUNK);
+        done += CACHE_CHUNK;
+        if (preemption_point()) {
+            inv->thread->ctx.x[2] = inv_arg(inv, 0) + done; /* MR0: the start of what is left */
+            return err_code(ERR_PREEMPTED);
+        }
+    }
+    cache_op(op, va + done, size - done);
     return err_none();
 }
 

@@ -36,6 +36,9 @@ static inline int sched_highest_ready(void)
     }
     return -1;
 }
+/* For the debug invariant checker: is t in a ready queue; the first thread of queue p. */
+bool sched_is_queued(const tcb_t *t);
+const tcb_t *sched_queue_first(unsigned p);
 /* Kernel entry from a running thread: nothing has changed yet. */
 void sched_kernel_entry(void);
 /* Kernel exit: settles who runs and returns to it, or idles. */
