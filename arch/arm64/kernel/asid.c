@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The ASID table: which pool covers which ASIDs, and which VSpace holds each ASID.
 #include <arch/asid.h>
+#include <arch/mmu.h>
 #include <arch/sysreg.h>
 #include <keel/object.h>
 #include <keel/string.h>
@@ -75,8 +76,16 @@ void arch_asid_set(uint16_t asid, uint64_t vspace_pa)
     }
 }
 
+/* If TTBR0 still names the ASID (a thread unmapping a table of its own VSpace, or deleting it),
+ * the empty table goes in first: otherwise a speculative walk after the invalidation could cache
+ * entries of tables that are going away, under an ASID that may be handed out again (INV-VS-5).
+ * Kernel exit installs the right TTBR0 again. */
 void arch_tlb_flush_asid(uint16_t asid)
 {
+    if ((mmu_cur_ttbr0 >> 48) == asid) {
+        mmu_set_empty_vspace();
+        isb();
+    }
     dsb_ishst();
     __asm__ volatile("tlbi aside1is, %0" : : "r"((uint64_t)asid << 48) : "memory");
     dsb_ish();

@@ -8,7 +8,7 @@
 /*
  * owner: the thread whose V0..V31/FPSR/FPCR are in the registers. enabled_for: the thread for
  * which CPACR_EL1 lets EL0 use them (NULL: trapping). FP is enabled exactly when the running
- * thread is the owner, so no thread can read another's registers (INV-FP-1).
+ * thread is the owner, so no thread can read another's registers (INV-TCB-5).
  */
 typedef struct {
     const tcb_t *owner;
