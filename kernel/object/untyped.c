@@ -4,6 +4,7 @@
 #include <keel/delete.h>
 #include <keel/invoke.h>
 #include <keel/objects.h>
+#include <keel/retype.h>
 #include <keel/string.h>
 
 #define RETYPE_MAX_OBJECTS 256u
@@ -98,17 +99,12 @@ syserr_t decode_untyped(invocation_t *inv)
         }
     }
     cap_t ut = inv->cap;
-    uint64_t ut_size = 1UL << cap_untyped_size_bits(ut);
     bool reset = !cdt_has_children(inv->slot);
     uint64_t used = reset ? 0 : cap_untyped_free_bytes_used(ut);
-    uint64_t free_bytes = ut_size - used;
-    uint64_t obj_size = 1UL << obj_bits;
-    /* Aligning the first object may cost space; count what really fits. */
-    uint64_t base = cap_paddr(ut);
-    uint64_t start = (base + used + obj_size - 1) & ~(obj_size - 1);
-    uint64_t fits = start >= base + ut_size ? 0 : (base + ut_size - start) >> obj_bits;
-    if ((free_bytes >> obj_bits) < count || fits < count) {
-        return err_memory(free_bytes);
+    retype_plan_t plan = retype_plan(cap_paddr(ut), cap_untyped_size_bits(ut), used, obj_bits,
+                                     count);
+    if (!plan.ok) {
+        return err_memory(plan.free_bytes);
     }
     if (cap_untyped_is_device(ut) && type != OBJ_UNTYPED && !is_frame_type(type)) {
         return err_arg(1);
@@ -121,12 +117,13 @@ syserr_t decode_untyped(invocation_t *inv)
             return e;
         }
     }
+    uint64_t obj_size = 1UL << obj_bits;
     for (uint64_t i = 0; i < count; i++) {
-        uint64_t pa = start + i * obj_size;
+        uint64_t pa = plan.start + i * obj_size;
         cap_t c = object_create((unsigned)type, pa, (unsigned)size_bits,
                                 cap_untyped_is_device(ut));
         cdt_insert_new(inv->slot, &dst[i], c);
     }
-    inv->slot->cap = cap_untyped_set_used(inv->slot->cap, start + count * obj_size - base);
+    inv->slot->cap = cap_untyped_set_used(inv->slot->cap, plan.watermark);
     return err_none();
 }
