@@ -10,42 +10,13 @@
 #include <keel/objects.h>
 #include <keel/sched.h>
 #include <keel/thread.h>
+#include <keel/waitq.h>
 
 #define IPCBUF_MSG 1
 #define IPCBUF_CAPS 122
 #define IPCBUF_RECV_CNODE 125
 #define IPCBUF_RECV_INDEX 126
 #define IPCBUF_RECV_DEPTH 127
-
-static tcb_t *q_head(uint64_t hs) { return (tcb_t *)(hs & ~3UL); }
-
-static void q_append(uint64_t *hs, tcb_t **tail, tcb_t *t, unsigned state)
-{
-    t->ep_next = NULL;
-    t->ep_prev = *tail;
-    if (*tail != NULL) {
-        (*tail)->ep_next = t;
-        *hs = (*hs & ~3UL) | state;
-    } else {
-        *hs = (uint64_t)t | state;
-    }
-    *tail = t;
-}
-
-static tcb_t *q_pop(uint64_t *hs, tcb_t **tail)
-{
-    tcb_t *t = q_head(*hs);
-    tcb_t *next = t->ep_next;
-    if (next != NULL) {
-        next->ep_prev = NULL;
-        *hs = (uint64_t)next | (*hs & 3);
-    } else {
-        *hs = 0;
-        *tail = NULL;
-    }
-    t->ep_next = t->ep_prev = NULL;
-    return t;
-}
 
 /* --- message transfer ---------------------------------------------------------------------- */
 
@@ -249,10 +220,10 @@ void ipc_send(tcb_t *t, cap_t ep_cap, bool blocking, bool is_call, bool fault)
         t->blocking_can_grant_reply = grant_reply;
         t->blocking_is_call = is_call;
         thread_set_state(t, TS_BLOCKED_ON_SEND);
-        q_append(&ep->head_state, &ep->tail, t, EP_SEND);
+        waitq_append(&ep->head_state, &ep->tail, t, EP_SEND);
         return;
     }
-    tcb_t *r = q_pop(&ep->head_state, &ep->tail);
+    tcb_t *r = waitq_pop(&ep->head_state, &ep->tail);
     r->blocked_on = NULL;
     do_transfer(t, ep, badge, grant, r);
     bool reply_grant = r->blocking_can_grant;
@@ -282,10 +253,10 @@ void ipc_receive(tcb_t *t, cap_t cap, bool blocking)
         t->blocked_on = ep;
         t->blocking_can_grant = (cap_rights(cap) & RIGHT_GRANT) != 0;
         thread_set_state(t, TS_BLOCKED_ON_RECEIVE);
-        q_append(&ep->head_state, &ep->tail, t, EP_RECV);
+        waitq_append(&ep->head_state, &ep->tail, t, EP_RECV);
         return;
     }
-    tcb_t *s = q_pop(&ep->head_state, &ep->tail);
+    tcb_t *s = waitq_pop(&ep->head_state, &ep->tail);
     s->blocked_on = NULL;
     do_transfer(s, ep, s->blocking_badge, s->blocking_can_grant, t);
     if (s->blocking_is_call) {
@@ -370,7 +341,7 @@ void notification_receive(tcb_t *t, cap_t cap, bool blocking)
         }
         t->blocked_on = n;
         thread_set_state(t, TS_BLOCKED_ON_NOTIFICATION);
-        q_append(&n->head_state, &n->tail, t, NTFN_WAITING);
+        waitq_append(&n->head_state, &n->tail, t, NTFN_WAITING);
         return;
     }
 }

@@ -3,8 +3,7 @@
 #include <keel/notification.h>
 #include <keel/objects.h>
 #include <keel/sched.h>
-
-static tcb_t *head(const notification_t *n) { return (tcb_t *)(n->head_state & ~3UL); }
+#include <keel/waitq.h>
 
 void notification_signal(notification_t *n, uint64_t badge)
 {
@@ -23,16 +22,7 @@ void notification_signal(notification_t *n, uint64_t badge)
         break;
     }
     case NTFN_WAITING: {
-        tcb_t *t = head(n);
-        tcb_t *next = t->ep_next;
-        if (next != NULL) {
-            next->ep_prev = NULL;
-            n->head_state = (uint64_t)next | NTFN_WAITING;
-        } else {
-            n->head_state = NTFN_IDLE;
-            n->tail = NULL;
-        }
-        t->ep_next = t->ep_prev = NULL;
+        tcb_t *t = waitq_pop(&n->head_state, &n->tail);
         t->blocked_on = NULL;
         t->ctx.x[0] = badge;
         thread_set_state(t, TS_RUNNING);

@@ -10,6 +10,7 @@
 #include <keel/irq.h>
 #include <keel/objects.h>
 #include <keel/sched.h>
+#include <keel/waitq.h>
 #include <keel/string.h>
 #include <keel/thread.h>
 
@@ -86,8 +87,6 @@ cap_t object_create(unsigned type, uint64_t paddr, unsigned size_bits, bool devi
 
 /* --- wait queues, shared by endpoints and notifications ----------------------------------- */
 
-static tcb_t *queue_head(uint64_t head_state) { return (tcb_t *)(head_state & ~3UL); }
-
 /* A fault never delivered is dropped: the restarted instruction raises it again (INV-IPC-16). */
 static void restart_thread(tcb_t *t)
 {
@@ -100,7 +99,7 @@ static void restart_thread(tcb_t *t)
 
 void endpoint_cancel_all(endpoint_t *ep)
 {
-    tcb_t *t = queue_head(ep->head_state);
+    tcb_t *t = waitq_head(ep->head_state);
     ep->head_state = EP_IDLE;
     ep->tail = NULL;
     while (t != NULL) {
@@ -110,35 +109,16 @@ void endpoint_cancel_all(endpoint_t *ep)
     }
 }
 
-static void queue_remove(uint64_t *head_state, tcb_t **tail, tcb_t *t)
-{
-    uint64_t state = *head_state & 3;
-    if (t->ep_prev != NULL) {
-        t->ep_prev->ep_next = t->ep_next;
-    } else {
-        *head_state = (uint64_t)t->ep_next | state;
-    }
-    if (t->ep_next != NULL) {
-        t->ep_next->ep_prev = t->ep_prev;
-    } else {
-        *tail = t->ep_prev;
-    }
-    if (queue_head(*head_state) == NULL) {
-        *head_state = 0;   /* idle */
-    }
-    t->ep_next = t->ep_prev = NULL;
-}
-
 void endpoint_cancel_badged_sends(endpoint_t *ep, uint64_t badge)
 {
     if ((ep->head_state & 3) != EP_SEND) {
         return;
     }
-    tcb_t *t = queue_head(ep->head_state);
+    tcb_t *t = waitq_head(ep->head_state);
     while (t != NULL) {
         tcb_t *next = t->ep_next;
         if (t->blocking_badge == badge) {
-            queue_remove(&ep->head_state, &ep->tail, t);
+            waitq_remove(&ep->head_state, &ep->tail, t);
             restart_thread(t);
         }
         t = next;
@@ -150,7 +130,7 @@ void notification_cancel_all(notification_t *n)
     if ((n->head_state & 3) != NTFN_WAITING) {
         return;
     }
-    tcb_t *t = queue_head(n->head_state);
+    tcb_t *t = waitq_head(n->head_state);
     n->head_state = NTFN_IDLE;
     n->tail = NULL;
     while (t != NULL) {
@@ -166,16 +146,13 @@ void ipc_cancel(tcb_t *t)
     case TS_BLOCKED_ON_SEND:
     case TS_BLOCKED_ON_RECEIVE: {
         endpoint_t *ep = t->blocked_on;
-        queue_remove(&ep->head_state, &ep->tail, t);
+        waitq_remove(&ep->head_state, &ep->tail, t);
         t->fault_type = FAULT_NONE; /* an undelivered fault message is dropped (INV-IPC-16) */
         break;
     }
     case TS_BLOCKED_ON_NOTIFICATION: {
         notification_t *n = t->blocked_on;
-        queue_remove(&n->head_state, &n->tail, t);
-        if (queue_head(n->head_state) == NULL) {
-            n->head_state = NTFN_IDLE;
-        }
+        waitq_remove(&n->head_state, &n->tail, t);
         break;
     }
     case TS_BLOCKED_ON_REPLY: {
