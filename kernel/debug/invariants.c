@@ -95,7 +95,7 @@ static void check_ready_queues(void)
     }
     int best = sched_highest_ready();
     if (cur_thread == NULL ? best >= 0 : best > (int)cur_thread->priority) {
-        violation("INV-SCHED-3", cur_thread, "a queued thread is more important than the running one");
+        violation("INV-SCHED-3", cur_thread, "a queued thread outranks the running one");
     }
 }
 

@@ -50,8 +50,8 @@ static uint64_t samples[PH_COUNT][MAX_SAMPLES];
 static volatile unsigned nsamples[PH_COUNT];
 static volatile unsigned phase, stop;
 static volatile uint64_t deadline, period;
-static int64_t pmc_offset; // PMCCNTR - virtual ns
-static seL4_CPtr idle_wake;  // signalled by the handler when the idle phase has its samples
+static int64_t pmc_offset;  // PMCCNTR - virtual ns
+static seL4_CPtr idle_wake; // signalled by the handler when the idle phase has its samples
 static bool failed;
 
 // --- Output without stdio ------------------------------------------------------------------------

@@ -102,7 +102,8 @@ bool st_expect_thread(int line, const char *what, seL4_Word label, const seL4_Wo
 
 static unsigned passed, failed;
 
-static void run_group(const char *prefix, const struct st_test *tests, unsigned count)
+static void run_group(const char *prefix, const struct st_test *tests, unsigned count,
+                      unsigned first)
 {
     for (unsigned i = 0; i < count; i++) {
         current_name = tests[i].name;
@@ -116,7 +117,8 @@ static void run_group(const char *prefix, const struct st_test *tests, unsigned 
         st_slot_release(mark);
         st_timer_restore();
         keel_tcb_resume(st.idle_tcb);
-        printf("%s%04u %s %s\n", prefix, i + 1, tests[i].name, current_failed ? "fail" : "pass");
+        printf("%s%04u %s %s\n", prefix, first + i, tests[i].name,
+               current_failed ? "fail" : "pass");
         if (current_failed) {
             failed++;
         } else {
@@ -162,8 +164,9 @@ int root_main(const seL4_BootInfo *bi)
             st.timer_ok ? "works" : "BROKEN");
     st_info("%lu us per Yield: %s kernel", (unsigned long)per_call,
             st.slow_kernel ? "slow (debug?)" : "normal");
-    run_group("SCHED", st_sched_tests, st_sched_count);
-    run_group("IRQ", st_irq_tests, st_irq_count);
+    run_group("SCHED", st_sched_tests, st_sched_count, 1);
+    run_group("IRQ", st_irq_tests, st_irq_count, 1);
+    run_group("IRQ", st_longop_tests, st_longop_count, st_irq_count + 1);
     printf("schedtest: %u passed, %u failed\n", passed, failed);
     return 0;
 }

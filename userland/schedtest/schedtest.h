@@ -13,6 +13,17 @@ extern const struct st_test st_sched_tests[];
 extern const unsigned st_sched_count;
 extern const struct st_test st_irq_tests[];
 extern const unsigned st_irq_count;
+extern const struct st_test st_longop_tests[]; // IRQ tests numbered after st_irq_tests
+extern const unsigned st_longop_count;
+
+// Helpers shared by the IRQ test files (t_irq.c).
+// Spins until *flag reaches `want` or `ms` pass; true if it did.
+bool st_spin_for(volatile seL4_Word *flag, seL4_Word want, uint64_t ms);
+// Takes INTID 30 from the harness and claims it for the test: a handler cap in a new slot,
+// targeting notification `ntfn_cap`. Returns the handler slot or 0.
+seL4_CPtr st_claim_ptimer(seL4_CPtr ntfn_cap);
+// A new notification (in *orig if orig is not NULL) and a copy of it badged `badge`.
+seL4_CPtr st_new_ntfn_badged(seL4_Word badge, seL4_CPtr *orig);
 
 // A failed check prints one line "  <test> (line N): ..." and marks the running test failed.
 bool st_check(bool ok, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

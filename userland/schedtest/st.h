@@ -178,6 +178,9 @@ void st_timer_restore(void);
 seL4_Word st_wait_until(seL4_Word mask, uint64_t deadline);
 seL4_Word st_wait_ms(seL4_Word mask, uint64_t ms);
 void st_sleep_ms(uint64_t ms);
+// Sleeps in 1 ms steps until *v == want or `ms` pass; true if it got there. For checks that a
+// thread made progress: on a slow (debug) kernel a few system calls can take milliseconds.
+bool st_await(volatile seL4_Word *v, seL4_Word want, uint64_t ms);
 uint64_t st_ms_to_ticks(uint64_t ms);
 uint64_t st_us_to_ticks(uint64_t us);
 uint64_t st_ticks_to_us(uint64_t ticks);

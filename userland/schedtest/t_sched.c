@@ -139,6 +139,11 @@ static st_thread_t *busy_thread(st_thread_fn fn, seL4_Word prio, seL4_Word id, u
 
 static bool log_is(int line, const char *what, const seL4_Word *want, unsigned n)
 {
+    // The caller slept long enough for a normal kernel; a slow (debug) one may need longer.
+    uint64_t limit = st_cntpct() + st_ms_to_ticks(500);
+    while (st_log_count() < n && st_cntpct() < limit) {
+        st_sleep_ms(1);
+    }
     unsigned got = st_log_count();
     bool same = got == n;
     for (unsigned i = 0; same && i < n; i++) {
@@ -570,7 +575,7 @@ static void t_mcp_thread_cannot_raise(void)
     NEED(OK(keel_tcb_set_sched_params(t1->tcb, ST_ROOT_TCB, 100, 100)));
     t1->a[0] = t2;
     NEED(st_thread_start(t1));
-    st_sleep_ms(10);
+    st_await(&t1->stage, 1, 500);
     NEED(CHECK(t1->stage == 1, "the MCP-100 thread did not finish its invocations"));
     seL4_Word m[2] = {t1->r[1], t1->r[2]};
     st_expect_thread(__LINE__, "SetPriority(other, own authority, 101)", t1->r[0], m,
@@ -629,14 +634,14 @@ static void t_suspend_blocked_resume_restarts(void)
     NEED(n5 && w);
     w->a[0] = n;
     NEED(st_thread_start(w));
-    st_sleep_ms(5);
+    st_await(&w->stage, 1, 500);
     NEED(CHECK(w->stage == 1, "the waiter did not reach its Wait (stage %lu)", w->stage));
     OK(keel_tcb_suspend(w->tcb));
     keel_ipc_signal(n5);
     st_sleep_ms(5);
     CHECK(w->stage == 1, "the signal woke a suspended thread (stage %lu)", w->stage);
     OK(keel_tcb_resume(w->tcb));
-    st_sleep_ms(5);
+    st_await(&w->stage, 2, 500);
     EQ("stage after Resume", w->stage, 2);
     EQ("badge returned by the restarted Wait", w->r[0], 5);
     EQ("entries", w->entries, 1);
@@ -655,14 +660,14 @@ static void t_resume_blocked_restarts_wait(void)
     NEED(n7 && w);
     w->a[0] = n;
     NEED(st_thread_start(w));
-    st_sleep_ms(5);
+    st_await(&w->stage, 1, 500);
     NEED(CHECK(w->stage == 1, "the waiter did not reach its Wait (stage %lu)", w->stage));
     OK(keel_tcb_resume(w->tcb));
     OK(keel_tcb_resume(w->tcb));
     st_sleep_ms(5);
     EQ("stage after Resume of the blocked thread (it must wait again)", w->stage, 1);
     keel_ipc_signal(n7);
-    st_sleep_ms(5);
+    st_await(&w->stage, 2, 500);
     EQ("stage after the signal", w->stage, 2);
     EQ("badge", w->r[0], 7);
     // Had the restart left a second queue entry, this signal would go to the stale entry.
@@ -679,7 +684,7 @@ static void t_suspend_resume_sender(void)
     NEED(ep && s);
     s->a[0] = ep;
     NEED(st_thread_start(s));
-    st_sleep_ms(5);
+    st_await(&s->stage, 1, 500);
     NEED(CHECK(s->stage == 1, "the sender did not reach its Send (stage %lu)", s->stage));
     OK(keel_tcb_suspend(s->tcb));
     keel_ipc_regs_t r = {ep, ~0UL, {0, 0, 0, 0}};
@@ -693,7 +698,7 @@ static void t_suspend_resume_sender(void)
     EQ("label of the re-sent message", seL4_MessageInfo_get_label(keel_msginfo_from_word(q.x1)),
        0x77);
     EQ("MR0 of the re-sent message", q.mr[0], 0x1234);
-    st_sleep_ms(5);
+    st_await(&s->stage, 2, 500);
     EQ("stage after the message was taken", s->stage, 2);
 }
 
@@ -769,7 +774,7 @@ static void t_debug_dump_scheduler(void)
     CHECK(busy->count > c, "the busy thread stopped after the dump");
     EQ("waiter stage before its signal", w->stage, 1);
     keel_ipc_signal(n);
-    st_sleep_ms(5);
+    st_await(&w->stage, 2, 500);
     EQ("waiter stage after its signal", w->stage, 2);
     // Break the cycle so that the CNode and the TCB copy inside it go with the test's slots.
     for (seL4_Word i = 0; i < 3; i++) {

@@ -131,3 +131,12 @@ void st_sleep_ms(uint64_t ms)
 {
     st_wait_ms(0, ms);
 }
+
+bool st_await(volatile seL4_Word *v, seL4_Word want, uint64_t ms)
+{
+    uint64_t limit = st_cntpct() + st_ms_to_ticks(ms);
+    while (*v != want && st_cntpct() < limit) {
+        st_sleep_ms(1);
+    }
+    return *v == want;
+}
