@@ -7,7 +7,7 @@
 
 /*
  * Facts about powers of two and integer division the provers use: pow2_range is proved by
- * wp:range (one constant shift per case, evaluated by Qed), div_ge by the SMT solvers.
+ * wp:range (one constant shift per case, evaluated by Qed), div_ge by cvc4.
  */
 /*@
   lemma pow2_range: \forall integer k; 0 <= k && k <= 47 ==> 1 <= (1 << k) <= 0x800000000000;
