@@ -44,6 +44,20 @@ void inv_result(invocation_t *inv, unsigned i, uint64_t v)
     }
 }
 
+bool inv_set_arg(invocation_t *inv, unsigned i, uint64_t v)
+{
+    if (i < MSG_FAST_REGS) {
+        inv->thread->ctx.x[2 + i] = v;
+        return true;
+    }
+    uint64_t *buf = thread_ipc_buffer(inv->thread, true);
+    if (buf == NULL) {
+        return false;
+    }
+    buf[IPCBUF_MSG + i] = v;
+    return true;
+}
+
 /* Capability lookup for system calls: the decoded first level, else the full walk. */
 static inline bool lookup_syscall(const tcb_t *t, uint64_t cptr, cte_t **slot, lookup_fault_t *lf)
 {

@@ -123,6 +123,13 @@ syserr_t decode_untyped(invocation_t *inv)
         cap_t c = object_create((unsigned)type, pa, (unsigned)size_bits,
                                 cap_untyped_is_device(ut));
         cdt_insert_new(inv->slot, &dst[i], c);
+        if (i + 1 < count && preemption_point() && inv_set_arg(inv, 4, node_offset + i + 1) &&
+            inv_set_arg(inv, 5, count - i - 1)) {
+            /* The objects made so far stay, under the watermark; the restarted call makes the
+             * rest at the following slots, right after them (its plan starts there). */
+            inv->slot->cap = cap_untyped_set_used(inv->slot->cap, pa + obj_size - cap_paddr(ut));
+            return err_code(ERR_PREEMPTED);
+        }
     }
     inv->slot->cap = cap_untyped_set_used(inv->slot->cap, plan.watermark);
     return err_none();

@@ -16,6 +16,13 @@ extern const unsigned st_irq_count;
 extern const struct st_test st_longop_tests[]; // IRQ tests numbered after st_irq_tests
 extern const unsigned st_longop_count;
 
+// Runs a test whose outcome depends on timing again from a clean state if it fails (three
+// attempts on a slow kernel, two otherwise): the kernel's tick may end a timeslice at any
+// instruction, which reorders equal-priority threads as the ABI allows, and without -icount (the
+// debug kernel) a host that stops QEMU for milliseconds can close a window a check relies on. A
+// real defect fails every attempt.
+void st_retry_timing(void (*once)(void));
+
 // Helpers shared by the IRQ test files (t_irq.c).
 // Spins until *flag reaches `want` or `ms` pass; true if it did.
 bool st_spin_for(volatile seL4_Word *flag, seL4_Word want, uint64_t ms);

@@ -181,6 +181,8 @@ void st_sleep_ms(uint64_t ms);
 // Sleeps in 1 ms steps until *v == want or `ms` pass; true if it got there. For checks that a
 // thread made progress: on a slow (debug) kernel a few system calls can take milliseconds.
 bool st_await(volatile seL4_Word *v, seL4_Word want, uint64_t ms);
+// The same until *v > above (a counter that must grow).
+bool st_await_above(volatile seL4_Word *v, seL4_Word above, uint64_t ms);
 uint64_t st_ms_to_ticks(uint64_t ms);
 uint64_t st_us_to_ticks(uint64_t us);
 uint64_t st_ticks_to_us(uint64_t ticks);

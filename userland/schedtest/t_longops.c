@@ -250,6 +250,66 @@ static void t_flood_during_cache_maintenance(void)
           "%lu interrupts during %u cache operations: they were not preempted", f->r[3], calls);
 }
 
+// Untyped_Retype of 256 frames in a flood of interrupts (§13.15, INV-SCHED-5). The kernel may stop
+// between two objects; the restarted call makes the rest, its progress carried in MR4/MR5 (slot
+// offset and count), so a call that was preempted returns with MR5 below 256 in the IPC buffer.
+// Preempted or not, the outcome must be that of one retype: 256 frames at consecutive physical
+// addresses in consecutive slots. Repeated until a few calls were preempted (the flood's
+// interrupts fall at every phase of the loop, and the retype is a small part of it).
+static bool frames_consecutive(seL4_CPtr first, unsigned count)
+{
+    seL4_Word base = 0;
+    for (unsigned i = 0; i < count; i++) {
+        seL4_Word pa = 0;
+        if (!OK(keel_arm_page_get_address(first + i, &pa)) ||
+            !CHECK(i == 0 ? (pa & 0xfff) == 0 : pa == base + i * 4096UL,
+                   "frame %u of the retype is at 0x%lx, not 0x%lx", i, pa, base + i * 4096UL)) {
+            return false;
+        }
+        base = i == 0 ? pa : base;
+    }
+    return true;
+}
+
+static void t_flood_during_retype(void)
+{
+    const unsigned count = 256, ut_bits = 20;
+    seL4_CPtr ut = st_new(seL4_UntypedObject, ut_bits);
+    seL4_CPtr dst = st_slots(count);
+    seL4_IPCBuffer *buf = keel_ipc_buffer();
+    NEED(ut && dst && buf);
+    st_thread_t *f = flood_start(FLOOD_PERIOD_US);
+    NEED(f);
+    unsigned rounds = 0, preempted = 0;
+    uint64_t spent = 0;
+    bool ok = true;
+    // A slow (debug) kernel spends most of a millisecond on each system call of the loop.
+    const unsigned max_rounds = st.slow_kernel ? 8 : 400;
+    while (ok && rounds < max_rounds && preempted < 4) {
+        uint64_t t0 = st_cntpct();
+        flood_phase = 1;
+        seL4_Error e =
+            keel_untyped_retype(ut, seL4_ARM_SmallPageObject, 0, ST_ROOT_CNODE, 0, 0, dst, count);
+        flood_phase = 0;
+        spent += st_cntpct() - t0;
+        seL4_Word left = buf->msg[5];
+        ok = CHECK(e == seL4_NoError, "retype of %u frames: %s", count, keel_error_name(e));
+        if (ok && (left != count || rounds == 0)) {
+            preempted += left != count;
+            ok = frames_consecutive(dst, count);
+        }
+        ok = ok && OK(st_revoke(ut));
+        rounds++;
+    }
+    flood_stop_wait(f);
+    st_info("%u retypes of %u frames: %lu us, %lu interrupts during them, %u preempted", rounds,
+            count, st_ticks_to_us(spent), f->r[1], preempted);
+    // On a slow kernel the interrupts are too sparse to promise a hit within the rounds.
+    CHECK(st.slow_kernel || preempted > 0,
+          "none of %u retypes of %u frames was preempted by %lu interrupts", rounds, count,
+          f->r[1]);
+}
+
 // The kernel's own idle loop: with the EL0 idle thread suspended nothing is runnable while the
 // root thread sleeps, so the timer interrupt arrives in the kernel's WFI loop and its signal must
 // make the root thread run again (§8.8, §13.4, §13.6). Last in the suite: a kernel that loses
@@ -279,6 +339,7 @@ const struct st_test st_longop_tests[] = {
     {"flood_during_cnode_revoke", t_flood_during_cnode_revoke},
     {"flood_during_untyped_revoke_reset", t_flood_during_untyped_revoke_reset},
     {"flood_during_cache_maintenance", t_flood_during_cache_maintenance},
+    {"flood_during_retype", t_flood_during_retype},
     {"wake_from_kernel_idle", t_wake_from_kernel_idle},
 };
 const unsigned st_longop_count = sizeof(st_longop_tests) / sizeof(st_longop_tests[0]);

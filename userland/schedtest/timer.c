@@ -140,3 +140,12 @@ bool st_await(volatile seL4_Word *v, seL4_Word want, uint64_t ms)
     }
     return *v == want;
 }
+
+bool st_await_above(volatile seL4_Word *v, seL4_Word above, uint64_t ms)
+{
+    uint64_t limit = st_cntpct() + st_ms_to_ticks(ms);
+    while (*v <= above && st_cntpct() < limit) {
+        st_sleep_ms(1);
+    }
+    return *v > above;
+}

@@ -36,7 +36,7 @@ syserr_t vm_cache_invocation(invocation_t *inv, unsigned op, uint8_t *va, uint64
         cache_lines(op, va + done, CACHE_CHUNK);
         done += CACHE_CHUNK;
         if (preemption_point()) {
-            inv->thread->ctx.x[2] = inv_arg(inv, 0) + done; /* MR0: the start of what is left */
+            inv_set_arg(inv, 0, inv_arg(inv, 0) + done); /* MR0: the start of what is left */
             return err_code(ERR_PREEMPTED);
         }
     }

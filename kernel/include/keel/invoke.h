@@ -27,6 +27,10 @@ static inline cap_t inv_extra(const invocation_t *inv, unsigned k)
 }
 /* Writes result MR i; results beyond the fast registers need an IPC buffer. */
 void inv_result(invocation_t *inv, unsigned i, uint64_t v);
+/* Rewrites argument MR i in the invoker's registers or IPC buffer: the progress of a preempted
+ * operation, which the restarted system call reads back (INV-SCHED-5). False, with nothing
+ * written, if MR i lies in an IPC buffer the invoker may not write. */
+bool inv_set_arg(invocation_t *inv, unsigned i, uint64_t v);
 
 /* Per-object decoders: every argument is checked before anything changes. */
 syserr_t decode_untyped(invocation_t *inv);
