@@ -97,16 +97,22 @@ static void restart_thread(tcb_t *t)
     sched_possible_switch_to(t);
 }
 
-void endpoint_cancel_all(endpoint_t *ep)
+/* Empties a wait queue (the object turns idle) and restarts every thread that was in it. */
+static void restart_all(uint64_t *head_state, tcb_t **tail)
 {
-    tcb_t *t = waitq_head(ep->head_state);
-    ep->head_state = EP_IDLE;
-    ep->tail = NULL;
+    tcb_t *t = waitq_head(*head_state);
+    *head_state = 0;
+    *tail = NULL;
     while (t != NULL) {
         tcb_t *next = t->ep_next;
         restart_thread(t);
         t = next;
     }
+}
+
+void endpoint_cancel_all(endpoint_t *ep)
+{
+    restart_all(&ep->head_state, &ep->tail);
 }
 
 void endpoint_cancel_badged_sends(endpoint_t *ep, uint64_t badge)
@@ -130,14 +136,7 @@ void notification_cancel_all(notification_t *n)
     if ((n->head_state & 3) != NTFN_WAITING) {
         return;
     }
-    tcb_t *t = waitq_head(n->head_state);
-    n->head_state = NTFN_IDLE;
-    n->tail = NULL;
-    while (t != NULL) {
-        tcb_t *next = t->ep_next;
-        restart_thread(t);
-        t = next;
-    }
+    restart_all(&n->head_state, &n->tail);
 }
 
 void ipc_cancel(tcb_t *t)
