@@ -20,6 +20,9 @@ static pte_t frame_pte(cap_t f, unsigned vm_rights, uint64_t attr, unsigned leve
     if (attr & ATTR_EXECUTE_NEVER) {
         e |= PTE_UXN;
     }
+    if (cap_frame_is_device(f)) {
+        e |= PTE_SW_DEVICE;   /* VSpace cache operations must not reach it through the physmap */
+    }
     if (vm_rights == VM_READ_WRITE) {
         e |= PTE_AP_EL0;
     } else if (vm_rights == VM_READ_ONLY) {
@@ -111,6 +114,9 @@ static syserr_t page_cache(invocation_t *inv)
     bool rw = (*entry & PTE_AP_EL0) && !(*entry & PTE_AP_RO);
     if (inv->info.label == INV_PAGE_INVALIDATE && !rw) {
         return err_code(ERR_ILLEGAL_OPERATION);
+    }
+    if (cap_frame_is_device(f)) {
+        return err_none();   /* device memory: nothing of it is cached in the kernel's window */
     }
     return vm_cache_invocation(inv, (unsigned)(inv->info.label - INV_PAGE_CLEAN),
                                obj_ptr(cap_paddr(f) + start), end - start);

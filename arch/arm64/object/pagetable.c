@@ -114,6 +114,9 @@ syserr_t decode_vspace(invocation_t *inv)
     if (label == INV_VSPACE_INVALIDATE && !rw) {
         return err_code(ERR_ILLEGAL_OPERATION);
     }
+    if (*entry & PTE_SW_DEVICE) {
+        return err_none();   /* device memory has no alias in the kernel's window to maintain */
+    }
     uint64_t pa = (*entry & PTE_ADDR_MASK & ~(size - 1)) + (start & (size - 1));
     return vm_cache_invocation(inv, (unsigned)(label - INV_VSPACE_CLEAN), obj_ptr(pa), end - start);
 }

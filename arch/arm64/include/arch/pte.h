@@ -19,6 +19,7 @@
 #define PTE_NG          (_UL(1) << 11)
 #define PTE_PXN         (_UL(1) << 53)
 #define PTE_UXN         (_UL(1) << 54)
+#define PTE_SW_DEVICE   (_UL(1) << 55)  /* software bit: the frame is device memory (no physmap) */
 #define PTE_ADDR_MASK   _UL(0x0000fffffffff000)
 
 /* MAIR_EL1 attribute indices; the same layout as seL4's elfloader so page attributes agree. */
