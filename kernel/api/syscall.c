@@ -44,18 +44,33 @@ void inv_result(invocation_t *inv, unsigned i, uint64_t v)
     }
 }
 
-bool inv_set_arg(invocation_t *inv, unsigned i, uint64_t v)
+syserr_t inv_preempted(invocation_t *inv, unsigned nargs, uint64_t done)
 {
-    if (i < MSG_FAST_REGS) {
-        inv->thread->ctx.x[2 + i] = v;
-        return true;
+    tcb_t *t = inv->thread;
+    t->resume.slot = inv->slot;
+    t->resume.cap = inv->slot->cap; /* as the restarted call will find it (a watermark moves) */
+    t->resume.label = inv->info.label;
+    t->resume.pc = t->restart_pc;
+    for (unsigned i = 0; i < nargs && i < 6; i++) {
+        t->resume.args[i] = inv_arg(inv, i);
     }
-    uint64_t *buf = thread_ipc_buffer(inv->thread, true);
-    if (buf == NULL) {
-        return false;
+    t->resume.done = done;
+    return err_code(ERR_PREEMPTED);
+}
+
+uint64_t inv_resumed(const invocation_t *inv, unsigned nargs)
+{
+    const resume_record_t *r = inv->resume;
+    if (r == NULL || r->slot != inv->slot || r->cap.w0 != inv->cap.w0 || r->cap.w1 != inv->cap.w1 ||
+        r->label != inv->info.label || r->pc != inv->thread->restart_pc) {
+        return 0;
     }
-    buf[IPCBUF_MSG + i] = v;
-    return true;
+    for (unsigned i = 0; i < nargs && i < 6; i++) {
+        if (r->args[i] != inv_arg(inv, i)) {
+            return 0;
+        }
+    }
+    return r->done;
 }
 
 /* Capability lookup for system calls: the decoded first level, else the full walk. */
@@ -207,6 +222,14 @@ object:
     /* As in seL4 the invoker is in Restart while the operation runs: a preempted operation
      * re-issues the call, and a thread that suspends itself resumes at its svc. */
     thread_set_state(t, TS_RESTART);
+    /* A progress record serves this call only; a call preempted again records it afresh. */
+    resume_record_t taken;
+    inv.resume = NULL;
+    if (t->resume.slot != NULL) {
+        taken = t->resume;
+        t->resume.slot = NULL;
+        inv.resume = &taken;
+    }
     syserr_t e = decode_object(&inv);
     if (e.code == ERR_PREEMPTED) {
         return;

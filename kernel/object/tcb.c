@@ -114,6 +114,7 @@ static syserr_t write_registers(invocation_t *inv, tcb_t *t)
         *user_reg(t, i) = i == 2 ? thread_sanitise_spsr(v) : v;
     }
     t->ctx.pc = t->restart_pc;
+    t->resume.slot = NULL; /* rewritten: no preempted invocation of its own to go on with */
     if (flags & 1) {
         tcb_resume(t);
     }
@@ -142,6 +143,7 @@ static syserr_t copy_registers(invocation_t *inv, tcb_t *t)
             *user_reg(t, i) = *user_reg(src, i);
         }
         t->ctx.pc = t->restart_pc;
+        t->resume.slot = NULL; /* as for WriteRegisters */
     }
     if (flags & 8) {
         for (unsigned i = NUM_FRAME_REGS; i < NUM_USER_REGS; i++) {

@@ -38,6 +38,28 @@ static bool is_frame_type(uint64_t type)
     return type == OBJ_SMALL_PAGE || type == OBJ_LARGE_PAGE || type == OBJ_HUGE_PAGE;
 }
 
+/* How many objects an earlier run of this same Retype made before it was preempted, if the last
+ * of them is still where it put it: in its destination slot, a child of the untyped, ending at
+ * the watermark (so nothing was carved or reset since). Otherwise 0, and the call starts afresh.
+ * One slot is checked, not all: the restart must stay short (INV-SCHED-5), and a racing thread
+ * that deleted or moved one of the earlier objects did what it could have done just after an
+ * uninterrupted Retype. */
+static uint64_t resumed_objects(const invocation_t *inv, const cte_t *dst, uint64_t count,
+                                uint64_t obj_size)
+{
+    uint64_t made = inv_resumed(inv, 6);
+    uint64_t used = cap_untyped_free_bytes_used(inv->cap);
+    if (made == 0 || made >= count || used < obj_size) {
+        return 0;
+    }
+    const cte_t *last = &dst[made - 1];
+    if (cap_is_null(last->cap) || cap_paddr(last->cap) != cap_paddr(inv->cap) + used - obj_size ||
+        !cdt_is_parent_of(inv->slot, last)) {
+        return 0;
+    }
+    return made;
+}
+
 syserr_t decode_untyped(invocation_t *inv)
 {
     if (inv->info.label != INV_UNTYPED_RETYPE) {
@@ -93,7 +115,9 @@ syserr_t decode_untyped(invocation_t *inv)
         return err_range(1, slots - node_offset);
     }
     cte_t *dst = &cnode_slots(dest)[node_offset];
-    for (uint64_t i = 0; i < count; i++) {
+    uint64_t obj_size = 1UL << obj_bits;
+    uint64_t made = resumed_objects(inv, dst, count, obj_size);
+    for (uint64_t i = made; i < count; i++) {
         if (!cap_is_null(dst[i].cap)) {
             return err_code(ERR_DELETE_FIRST);
         }
@@ -102,7 +126,7 @@ syserr_t decode_untyped(invocation_t *inv)
     bool reset = !cdt_has_children(inv->slot);
     uint64_t used = reset ? 0 : cap_untyped_free_bytes_used(ut);
     retype_plan_t plan = retype_plan(cap_paddr(ut), cap_untyped_size_bits(ut), used, obj_bits,
-                                     count);
+                                     count - made);
     if (!plan.ok) {
         return err_memory(plan.free_bytes);
     }
@@ -117,18 +141,16 @@ syserr_t decode_untyped(invocation_t *inv)
             return e;
         }
     }
-    uint64_t obj_size = 1UL << obj_bits;
-    for (uint64_t i = 0; i < count; i++) {
-        uint64_t pa = plan.start + i * obj_size;
+    for (uint64_t i = made; i < count; i++) {
+        uint64_t pa = plan.start + (i - made) * obj_size;
         cap_t c = object_create((unsigned)type, pa, (unsigned)size_bits,
                                 cap_untyped_is_device(ut));
         cdt_insert_new(inv->slot, &dst[i], c);
-        if (i + 1 < count && preemption_point() && inv_set_arg(inv, 4, node_offset + i + 1) &&
-            inv_set_arg(inv, 5, count - i - 1)) {
+        if (i + 1 < count && preemption_point()) {
             /* The objects made so far stay, under the watermark; the restarted call makes the
-             * rest at the following slots, right after them (its plan starts there). */
+             * rest right after them. */
             inv->slot->cap = cap_untyped_set_used(inv->slot->cap, pa + obj_size - cap_paddr(ut));
-            return err_code(ERR_PREEMPTED);
+            return inv_preempted(inv, 6, i + 1);
         }
     }
     inv->slot->cap = cap_untyped_set_used(inv->slot->cap, plan.watermark);

@@ -251,11 +251,11 @@ static void t_flood_during_cache_maintenance(void)
 }
 
 // Untyped_Retype of 256 frames in a flood of interrupts (§13.15, INV-SCHED-5). The kernel may stop
-// between two objects; the restarted call makes the rest, its progress carried in MR4/MR5 (slot
-// offset and count), so a call that was preempted returns with MR5 below 256 in the IPC buffer.
-// Preempted or not, the outcome must be that of one retype: 256 frames at consecutive physical
-// addresses in consecutive slots. Repeated until a few calls were preempted (the flood's
-// interrupts fall at every phase of the loop, and the retype is a small part of it).
+// between two objects; the restarted call makes the rest, its progress kept in the kernel, so
+// nothing of it shows in the caller's registers or IPC buffer. Each call must take several
+// interrupts (a call that could not be preempted would take at most one), and its outcome must
+// be that of one uninterrupted retype: 256 frames at consecutive physical addresses in
+// consecutive slots, the message registers as sent.
 static bool frames_consecutive(seL4_CPtr first, unsigned count)
 {
     seL4_Word base = 0;
@@ -280,34 +280,30 @@ static void t_flood_during_retype(void)
     NEED(ut && dst && buf);
     st_thread_t *f = flood_start(FLOOD_PERIOD_US);
     NEED(f);
-    unsigned rounds = 0, preempted = 0;
+    unsigned rounds = 0;
+    const unsigned max_rounds = st.slow_kernel ? 4 : 16;
     uint64_t spent = 0;
     bool ok = true;
-    // A slow (debug) kernel spends most of a millisecond on each system call of the loop.
-    const unsigned max_rounds = st.slow_kernel ? 8 : 400;
-    while (ok && rounds < max_rounds && preempted < 4) {
+    while (ok && rounds < max_rounds) {
         uint64_t t0 = st_cntpct();
         flood_phase = 1;
         seL4_Error e =
             keel_untyped_retype(ut, seL4_ARM_SmallPageObject, 0, ST_ROOT_CNODE, 0, 0, dst, count);
         flood_phase = 0;
         spent += st_cntpct() - t0;
-        seL4_Word left = buf->msg[5];
-        ok = CHECK(e == seL4_NoError, "retype of %u frames: %s", count, keel_error_name(e));
-        if (ok && (left != count || rounds == 0)) {
-            preempted += left != count;
-            ok = frames_consecutive(dst, count);
-        }
-        ok = ok && OK(st_revoke(ut));
+        ok = CHECK(e == seL4_NoError, "retype of %u frames: %s", count, keel_error_name(e)) &&
+             CHECK(buf->msg[4] == dst && buf->msg[5] == count,
+                   "the IPC buffer's MR4/MR5 changed to %lu/%lu (sent %lu/%u)", buf->msg[4],
+                   buf->msg[5], (seL4_Word)dst, count) &&
+             frames_consecutive(dst, count) && OK(st_revoke(ut));
         rounds++;
     }
     flood_stop_wait(f);
-    st_info("%u retypes of %u frames: %lu us, %lu interrupts during them, %u preempted", rounds,
-            count, st_ticks_to_us(spent), f->r[1], preempted);
-    // On a slow kernel the interrupts are too sparse to promise a hit within the rounds.
-    CHECK(st.slow_kernel || preempted > 0,
-          "none of %u retypes of %u frames was preempted by %lu interrupts", rounds, count,
-          f->r[1]);
+    st_info("%u retypes of %u frames: %lu us, %lu interrupts during them", rounds, count,
+            st_ticks_to_us(spent), f->r[1]);
+    CHECK(st.slow_kernel || f->r[1] >= 2 * rounds,
+          "%lu interrupts during %u retypes of %u frames: they were not preempted", f->r[1],
+          rounds, count);
 }
 
 // The kernel's own idle loop: with the EL0 idle thread suspended nothing is runnable while the

@@ -25,19 +25,17 @@ syserr_t vm_checked_root(cap_t vs, unsigned cap_index, pte_t **root)
     return err_none();
 }
 
-/* A preempted call restarts with MR0 = start + done and re-checks its whole range against the
- * same page, so each restart goes on from where the last one stopped; lines already issued are
- * completed by the final chunk's barrier. The reply has length 0, so the changed MR0 is never
- * part of a message the invoker reads. */
+/* A preempted call records the bytes it has done; the restarted call (the same invocation: same
+ * cap, label, MR0 and MR1) starts after them. Lines already issued are completed by the final
+ * chunk's barrier. */
 syserr_t vm_cache_invocation(invocation_t *inv, unsigned op, uint8_t *va, uint64_t size)
 {
-    uint64_t done = 0;
+    uint64_t done = inv_resumed(inv, 2);
     while (size - done > CACHE_CHUNK) {
         cache_lines(op, va + done, CACHE_CHUNK);
         done += CACHE_CHUNK;
         if (preemption_point()) {
-            inv_set_arg(inv, 0, inv_arg(inv, 0) + done); /* MR0: the start of what is left */
-            return err_code(ERR_PREEMPTED);
+            return inv_preempted(inv, 2, done);
         }
     }
     cache_op(op, va + done, size - done);

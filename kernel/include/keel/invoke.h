@@ -16,6 +16,7 @@ typedef struct invocation {
     cte_t *extra_slot[MSG_MAX_EXTRA_CAPS];
     bool is_call;                        /* results go back only to Call */
     unsigned reply_len;                  /* result MRs written */
+    const resume_record_t *resume;       /* the record this call took from its thread, or NULL */
 } invocation_t;
 
 /* Argument MR i (the caller guarantees i < info.length). */
@@ -27,10 +28,13 @@ static inline cap_t inv_extra(const invocation_t *inv, unsigned k)
 }
 /* Writes result MR i; results beyond the fast registers need an IPC buffer. */
 void inv_result(invocation_t *inv, unsigned i, uint64_t v);
-/* Rewrites argument MR i in the invoker's registers or IPC buffer: the progress of a preempted
- * operation, which the restarted system call reads back (INV-SCHED-5). False, with nothing
- * written, if MR i lies in an IPC buffer the invoker may not write. */
-bool inv_set_arg(invocation_t *inv, unsigned i, uint64_t v);
+/* Long invocations (INV-SCHED-5). A preempted one records how many units it completed and
+ * returns ERR_PREEMPTED; the invoker, in Restart, issues the same system call again, and that
+ * call, if it is the same invocation (slot, cap, label, the first nargs argument words, the
+ * same svc), gets the count back. Any other call gets 0 and the record is gone: nothing the
+ * user can see (registers, IPC buffer) carries the progress. */
+syserr_t inv_preempted(invocation_t *inv, unsigned nargs, uint64_t done);
+uint64_t inv_resumed(const invocation_t *inv, unsigned nargs);
 
 /* Per-object decoders: every argument is checked before anything changes. */
 syserr_t decode_untyped(invocation_t *inv);

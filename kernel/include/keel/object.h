@@ -78,6 +78,18 @@ enum {
 struct endpoint;
 struct notification;
 
+/* Which invocation a thread had in progress when a preemption point stopped it (the invoked
+ * slot and cap, label, argument words, the address of its svc) and how many units of work it
+ * completed. The thread's next object invocation takes the record; only the same invocation
+ * makes use of it (INV-SCHED-5). */
+typedef struct {
+    const cte_t *slot; /* NULL: nothing recorded */
+    cap_t cap;
+    uint64_t label, pc;
+    uint64_t args[6];
+    uint64_t done;
+} resume_record_t;
+
 typedef struct tcb {
     cte_t slots[TCB_SLOT_COUNT];
     user_context_t ctx;
@@ -118,6 +130,8 @@ typedef struct tcb {
     __attribute__((aligned(16))) uint64_t fpregs[64];
     uint64_t fpsr, fpcr;
     char name[64];
+    /* A long invocation stopped at a preemption point (INV-SCHED-5); see resume_record_t. */
+    resume_record_t resume;
 } tcb_t;
 
 _Static_assert(sizeof(tcb_t) <= (1u << TCB_BITS), "TCB fits its 2 KiB object");
