@@ -54,7 +54,7 @@ struct vt_test {
 };
 
 extern const struct vt_test vt_tests_asid[], vt_tests_pt[], vt_tests_frame[], vt_tests_fault[],
-    vt_tests_stress[];
+    vt_tests_stress[], vt_tests_device[];
 
 // Reports a failed check of the running test on its own line (two leading spaces). Returns ok.
 bool vt_check(bool ok, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
