@@ -32,6 +32,58 @@ FP_INLINE bool fits_registers(uint64_t msginfo)
 /* FP-2: the cap is found in the first level of the CSpace (deeper CSpaces take the slowpath). */
 #define lookup(t, cptr) lookup_first_level((t), (cptr))
 
+/* FP-3 (Call): an endpoint cap with Write and the right to create a reply cap. */
+FP_INLINE bool may_call(cap_t ep_cap)
+{
+    unsigned rights = cap_rights(ep_cap);
+    return cap_type(ep_cap) == CAP_ENDPOINT && (rights & RIGHT_WRITE) &&
+           (rights & (RIGHT_GRANT | RIGHT_GRANT_REPLY));
+}
+
+/* FP-3 (ReplyRecv): receiving needs an endpoint cap with Read. */
+FP_INLINE bool may_receive(cap_t ep_cap)
+{
+    return cap_type(ep_cap) == CAP_ENDPOINT && (cap_rights(ep_cap) & RIGHT_READ);
+}
+
+/* FP-4 (Call): a receiver is waiting; head is the endpoint's head_state word. */
+FP_INLINE bool receiver_waiting(uint64_t head)
+{
+    return (head & 3) == EP_RECV;
+}
+
+/* FP-4 (ReplyRecv): nobody is queued sending. */
+FP_INLINE bool no_sender_queued(const endpoint_t *ep)
+{
+    return (ep->head_state & 3) != EP_SEND;
+}
+
+/* FP-5: the cached TTBR0 is of the current ASID generation. */
+FP_INLINE bool vspace_current(const tcb_t *t)
+{
+    return t->vs_gen == asid_generation;
+}
+
+/* FP-7 (Call): the receiver's caller slot is empty (cleared when it began receiving). */
+FP_INLINE bool caller_slot_empty(const cte_t *caller_slot)
+{
+    return cap_is_null(caller_slot->cap);
+}
+
+/* FP-8 (ReplyRecv): no pending notification would end the receive at once. */
+FP_INLINE bool no_active_notification(const notification_t *bound)
+{
+    return bound == NULL || (bound->head_state & 3) != NTFN_ACTIVE;
+}
+
+/* FP-9 (ReplyRecv): a reply cap to a thread that waits for it, without a fault to answer;
+ * client is the TCB the cap names, read only when the cap is a reply cap. */
+FP_INLINE bool replies_to_waiting_client(cap_t reply, const tcb_t *client)
+{
+    return cap_type(reply) == CAP_REPLY && !cap_reply_is_master(reply) &&
+           client->state == TS_BLOCKED_ON_REPLY && client->fault_type == 0;
+}
+
 /* FP-6: the partner may run now. The current thread was the highest runnable one, so a
  * partner at least as important settles it; otherwise compare with the ready queues. */
 FP_INLINE bool may_switch_to(const tcb_t *partner, const tcb_t *self)
@@ -80,23 +132,17 @@ void fastpath_call(uint64_t cptr, uint64_t msginfo)
         fp_slowpath(ctx);
         return;
     }
-    /* FP-3: an endpoint cap with Write and the right to create a reply cap. */
     cap_t ep_cap = slot->cap;
-    unsigned rights = cap_rights(ep_cap);
-    if (cap_type(ep_cap) != CAP_ENDPOINT || !(rights & RIGHT_WRITE) ||
-        !(rights & (RIGHT_GRANT | RIGHT_GRANT_REPLY))) {
+    if (!may_call(ep_cap)) {
         fp_slowpath(ctx);
         return;
     }
-    /* FP-4: a receiver is waiting. */
     endpoint_t *ep = obj_ptr(cap_paddr(ep_cap));
     uint64_t head = ep->head_state;
     tcb_t *dest = (tcb_t *)(head & ~3UL);
-    /* FP-5: its VSpace is usable (cached TTBR0 still valid); FP-6; FP-7: its caller slot is
-     * empty (it was cleared when it began receiving). */
     cte_t *caller_slot = &dest->slots[TCB_SLOT_CALLER];
-    if ((head & 3) != EP_RECV || dest->vs_gen != asid_generation ||
-        !may_switch_to(dest, caller) || !cap_is_null(caller_slot->cap)) {
+    if (!receiver_waiting(head) || !vspace_current(dest) || !may_switch_to(dest, caller) ||
+        !caller_slot_empty(caller_slot)) {
         fp_slowpath(ctx);
         return;
     }
@@ -138,27 +184,21 @@ void fastpath_reply_recv(uint64_t cptr, uint64_t msginfo)
         fp_slowpath(ctx);
         return;
     }
-    /* FP-3: receiving needs an endpoint cap with Read. FP-4: nobody is queued sending. */
     cap_t ep_cap = slot->cap;
     endpoint_t *ep = obj_ptr(cap_paddr(ep_cap));
-    if (cap_type(ep_cap) != CAP_ENDPOINT || !(cap_rights(ep_cap) & RIGHT_READ) ||
-        (ep->head_state & 3) == EP_SEND) {
+    if (!may_receive(ep_cap) || !no_sender_queued(ep)) {
         fp_slowpath(ctx);
         return;
     }
-    /* FP-8: no pending notification would end the receive at once. */
-    notification_t *bound = server->bound_notification;
-    if (bound != NULL && (bound->head_state & 3) == NTFN_ACTIVE) {
+    if (!no_active_notification(server->bound_notification)) {
         fp_slowpath(ctx);
         return;
     }
-    /* FP-9: a reply cap to a thread that waits for it, without a fault to answer; FP-5/6. */
     cte_t *caller_slot = &server->slots[TCB_SLOT_CALLER];
     cap_t reply = caller_slot->cap;
     tcb_t *client = obj_ptr(cap_paddr(reply));
-    if (cap_type(reply) != CAP_REPLY || cap_reply_is_master(reply) ||
-        client->state != TS_BLOCKED_ON_REPLY || client->fault_type != 0 ||
-        client->vs_gen != asid_generation || !may_switch_to(client, server)) {
+    if (!replies_to_waiting_client(reply, client) || !vspace_current(client) ||
+        !may_switch_to(client, server)) {
         fp_slowpath(ctx);
         return;
     }
