@@ -158,10 +158,11 @@ void cdt_insert_derived(cte_t *src, cte_t *dest, cap_t cap);
 /* --- remove ------------------------------------------------------------------------------- */
 
 /*
- * cdt_remove: the contract below is written but NOT proved (cdt_remove is not in the module's
- * function list, and no proved function calls it): its memory-access and post-condition goals
- * after the TCB hook and two relinks time out (cvc4 at 30 s; z3 rejects goals with bit tests).
- * See proofs-notes/proofs.md, "What is not proved".
+ * cdt_remove is proved from small static helpers, each with its own contract (kernel/core/cdt.c
+ * splits it so; gcc and clang inline them into the same instructions as before):
+ * clear_tcb_copies (the TCB hook), unlink_neighbours (using pass_first_badged), empty_slot.
+ * Every goal then has one step's context; the one-body version timed out. cap_null gets a
+ * contract because a call without one lets WP assume it may write (and free) any memory.
  */
 
 /*@ // The TCB whose slot s is, for a slot marked as a TCB slot (kernel: s - index, as a TCB).
@@ -179,32 +180,95 @@ void cdt_insert_derived(cte_t *src, cte_t *dest, cap_t cap);
 */
 void tcb_slot_cleared(cte_t *s);
 
-/*@ requires \valid(s);
-    requires slot_aligned(l_prev(s)) && slot_aligned(l_next(s));
-    requires l_prev(s) != \null ==> \valid(l_prev(s)) && \separated(l_prev(s), s);
-    requires l_next(s) != \null ==> \valid(l_next(s)) && \separated(l_next(s), s);
-    requires l_prev(s) != \null && l_next(s) != \null ==> \separated(l_prev(s), l_next(s));
-    requires l_tcb_slot(s) != 0 ==> tcb_fields_ok(s);
-    requires l_tcb_slot(s) != 0 ==>
+/*@ requires \valid_read(s) && \valid(n) && \separated(s, n);
+    assigns n->next;
+    ensures l_next(n) == \old(l_next(n));
+    ensures l_first_badged(s) ==> l_first_badged(n);
+    ensures !l_first_badged(s) ==> n->next == \old(n->next);
+*/
+static void pass_first_badged(const cte_t *s, cte_t *n);
+
+// s's neighbours, if any, are valid, aligned, and distinct from s and from each other.
+/*@ predicate unlink_ok{L}(cte_t *s) =
+      \valid(s) && slot_aligned(l_prev(s)) && slot_aligned(l_next(s)) &&
+      (l_prev(s) != \null ==> \valid(l_prev(s)) && \separated(l_prev(s), s)) &&
+      (l_next(s) != \null ==> \valid(l_next(s)) && \separated(l_next(s), s)) &&
+      (l_prev(s) != \null && l_next(s) != \null ==> \separated(l_prev(s), l_next(s)));
+
+    predicate unlinked{L1, L2}(cte_t *s) =
+      (l_prev{L1}(s) != \null ==>
+          l_next{L2}(l_prev{L1}(s)) == l_next{L1}(s) &&
+          (\at(l_prev{L1}(s)->next, L2) & 1) == (\at(l_prev{L1}(s)->next, L1) & 1)) &&
+      (l_next{L1}(s) != \null ==>
+          l_prev{L2}(l_next{L1}(s)) == l_prev{L1}(s) &&
+          (\at(l_next{L1}(s)->prev, L2) & 15) == (\at(l_next{L1}(s)->prev, L1) & 15) &&
+          l_next{L2}(l_next{L1}(s)) == l_next{L1}(l_next{L1}(s))) &&
+      (l_next{L1}(s) != \null && l_first_badged{L1}(s) ==>
+          l_first_badged{L2}(l_next{L1}(s))) &&
+      (l_next{L1}(s) != \null && !l_first_badged{L1}(s) ==>
+          (l_first_badged{L2}(l_next{L1}(s)) <==> l_first_badged{L1}(l_next{L1}(s))));
+*/
+
+/*@ requires unlink_ok(s);
+    assigns l_prev(s)->next, l_next(s)->prev, l_next(s)->next;
+    ensures unlinked{Pre, Post}(s);
+*/
+static void unlink_neighbours(const cte_t *s);
+
+/*@ predicate tcb_hook_ok{L}(cte_t *s) =
+      l_tcb_slot(s) != 0 ==>
+        tcb_fields_ok(s) &&
         \separated(&l_tcb_of(s)->vs_gen, s, l_prev(s), l_next(s)) &&
         \separated(&l_tcb_of(s)->ipcbuf_rw, s, l_prev(s), l_next(s)) &&
         \separated(&l_tcb_of(s)->cs_slots, s, l_prev(s), l_next(s)) &&
         \separated(&l_tcb_of(s)->ipcbuf, s, l_prev(s), l_next(s));
+*/
+
+// The TCB fields it may write are apart from s and its neighbours, whose link words it keeps
+// (stated as ensures: for a slot that is not a TCB's, l_tcb_of(s) is unconstrained).
+/*@ requires \valid(s) && tcb_hook_ok(s);
+    assigns l_tcb_of(s)->cs_slots, l_tcb_of(s)->vs_gen, l_tcb_of(s)->ipcbuf,
+            l_tcb_of(s)->ipcbuf_rw;
+    ensures s->prev == \old(s->prev) && s->next == \old(s->next);
+    ensures l_prev(s) != \null ==>
+        l_prev(s)->next == \old(l_prev(s)->next) && l_prev(s)->prev == \old(l_prev(s)->prev) &&
+        l_prev(s)->cap == \old(l_prev(s)->cap);
+    ensures l_next(s) != \null ==>
+        l_next(s)->prev == \old(l_next(s)->prev) && l_next(s)->next == \old(l_next(s)->next);
+*/
+static void clear_tcb_copies(cte_t *s);
+
+/*@ assigns \nothing;
+    ensures \result.w0 == 0 && \result.w1 == 0;
+*/
+static inline cap_t cap_null(void);
+
+/*@ requires \valid(s);
+    assigns s->cap, s->prev, s->next;
+    ensures s->cap.w0 == 0 && s->cap.w1 == 0 && s->prev == 0 && s->next == 0;
+*/
+static void empty_slot(cte_t *s);
+
+// Removing s: its neighbours are joined (flags kept, first-badged handed on), s is emptied.
+/*@ requires unlink_ok(s) && tcb_hook_ok(s);
     assigns s->cap, s->prev, s->next, l_prev(s)->next, l_next(s)->prev, l_next(s)->next,
             l_tcb_of(s)->cs_slots, l_tcb_of(s)->vs_gen, l_tcb_of(s)->ipcbuf,
             l_tcb_of(s)->ipcbuf_rw;
-    ensures \old(l_prev(s)) != \null ==>
-            l_next(\old(l_prev(s))) == \old(l_next(s)) &&
-            (\old(l_prev(s))->next & 1) == \old(l_prev(s)->next & 1);
-    ensures \old(l_next(s)) != \null ==>
-            l_prev(\old(l_next(s))) == \old(l_prev(s)) &&
-            (\old(l_next(s))->prev & 15) == \old(l_next(s)->prev & 15) &&
-            l_next(\old(l_next(s))) == \old(l_next(l_next(s)));
-    ensures \old(l_next(s)) != \null && \old(l_first_badged(s)) ==>
-            l_first_badged(\old(l_next(s)));
-    ensures \old(l_next(s)) != \null && !\old(l_first_badged(s)) ==>
-            (l_first_badged(\old(l_next(s))) <==> \old(l_first_badged(l_next(s))));
-    ensures s->cap.w0 == 0 && s->cap.w1 == 0 && s->prev == 0 && s->next == 0;
+    ensures prev_joined: \old(l_prev(s)) != \null ==>
+        l_next(\old(l_prev(s))) == \old(l_next(s)) &&
+        (\old(l_prev(s))->next & 1) == \old(l_prev(s)->next & 1);
+    ensures next_joined: \old(l_next(s)) != \null ==>
+        l_prev(\old(l_next(s))) == \old(l_prev(s)) &&
+        (\old(l_next(s))->prev & 15) == \old(l_next(s)->prev & 15) &&
+        l_next(\old(l_next(s))) == \old(l_next(l_next(s)));
+    ensures badge_handed_on: \old(l_next(s)) != \null && \old(l_first_badged(s)) ==>
+        l_first_badged(\old(l_next(s)));
+    ensures badge_kept: \old(l_next(s)) != \null && !\old(l_first_badged(s)) ==>
+        (l_first_badged(\old(l_next(s))) <==> \old(l_first_badged(l_next(s))));
+    ensures emptied: s->cap.w0 == 0 && s->cap.w1 == 0 && s->prev == 0 && s->next == 0;
+    ensures parent_kept: \old(l_prev(s)) != \null ==>
+        \old(l_prev(s))->cap == \old(l_prev(s)->cap) &&
+        \old(l_prev(s))->prev == \old(l_prev(s)->prev);
 */
 void cdt_remove(cte_t *s);
 

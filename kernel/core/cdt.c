@@ -126,22 +126,47 @@ void cdt_swap(cte_t *a, cap_t ca, cte_t *b, cap_t cb)
     if (cdt_next(b) != NULL) set_prev(cdt_next(b), b);
 }
 
-void cdt_remove(cte_t *s)
+/* n takes s's place: if s was the first of its badge, n (a copy with the same badge) now is. */
+static void pass_first_badged(const cte_t *s, cte_t *n)
 {
-    if (CTE_TCB_SLOT(s) != 0) {
-        tcb_slot_cleared(s);
+    if (cdt_first_badged(s)) {
+        n->next |= 1;
     }
+}
+
+/* Joins s's neighbours to each other; s's own link words are left for the caller to clear. */
+static void unlink_neighbours(const cte_t *s)
+{
     cte_t *p = cdt_prev(s), *n = cdt_next(s);
     if (p != NULL) {
         set_next(p, n);
     }
     if (n != NULL) {
         set_prev(n, p);
-        if (cdt_first_badged(s)) {
-            n->next |= 1;
-        }
+        pass_first_badged(s, n);
     }
+}
+
+/* In a TCB's own slot, the fastpath's decoded copies go with the cap. */
+static void clear_tcb_copies(cte_t *s)
+{
+    if (CTE_TCB_SLOT(s) != 0) {
+        tcb_slot_cleared(s);
+    }
+}
+
+static void empty_slot(cte_t *s)
+{
     s->cap = cap_null();
     s->prev = 0;
     s->next = 0;
+}
+
+/* Three small steps rather than one body so that each proof goal stays small (proofs/cdt_spec.h);
+ * the compiler inlines them back into the same code. */
+void cdt_remove(cte_t *s)
+{
+    clear_tcb_copies(s);
+    unlink_neighbours(s);
+    empty_slot(s);
 }
