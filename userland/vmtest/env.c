@@ -377,6 +377,19 @@ seL4_CPtr vt_device_frame(seL4_Word paddr, unsigned bits)
     return f;
 }
 
+seL4_CPtr vt_uart_frame(seL4_Word *paddr)
+{
+    seL4_Word base = vt.platform == VT_PLAT_VIRT   ? 0x09000000UL
+                     : vt.platform == VT_PLAT_RPI4 ? 0xFE201000UL
+                                                   : 0;
+    if (!base) {
+        vt_skip("board not recognised from the device tree: UART address unknown");
+        return 0;
+    }
+    *paddr = base;
+    return vt_device_frame(base, 12);
+}
+
 seL4_CPtr vt_device_huge(void)
 {
     for (unsigned i = 0; i < vt_num_untypeds(); i++) {

@@ -676,16 +676,9 @@ static void test_image_frame(void)
 static void test_device_uart(void)
 {
     seL4_CPtr mark = vt_slot_mark();
-    seL4_Word base = vt.platform == VT_PLAT_VIRT   ? 0x09000000UL
-                     : vt.platform == VT_PLAT_RPI4 ? 0xFE201000UL
-                                                   : 0;
     const seL4_Word w = vt_window(12);
-    if (!base) {
-        vt_skip("board not recognised from the device tree: UART address unknown");
-        return;
-    }
-    seL4_CPtr f = vt_device_frame(base, 12);
-    seL4_Word pa = 0;
+    seL4_Word base = 0, pa = 0;
+    seL4_CPtr f = vt_uart_frame(&base);
     if (!f || !OK(keel_arm_page_get_address(f, &pa)) || !EQ("UART frame paddr", pa, base) ||
         !OK(vt_map_auto(f, VT_ROOT_VS, w, VT_RW, 0))) {
         goto out;

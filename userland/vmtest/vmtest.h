@@ -144,6 +144,9 @@ int vt_find_device_untyped(seL4_Word paddr, unsigned min_bits);
 // A frame of 2^bits bytes at physical address paddr (aligned), carved out of the device untyped
 // that covers it by halving; or 0.
 seL4_CPtr vt_device_frame(seL4_Word paddr, unsigned bits);
+// The board's PL011 page as a device frame, its physical address in *paddr; 0 if that failed or
+// the board is unknown (the test is then marked skipped).
+seL4_CPtr vt_uart_frame(seL4_Word *paddr);
 // A 1 GiB frame from a device untyped (never accessed by the tests), or 0 if there is none.
 seL4_CPtr vt_device_huge(void);
 // Index of an unused RAM untyped of at least 2^min_bits bytes (the smallest), now reserved; or -1.
