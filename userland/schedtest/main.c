@@ -182,6 +182,7 @@ int root_main(const seL4_BootInfo *bi)
     st_info("%lu us per Yield: %s kernel", (unsigned long)per_call,
             st.slow_kernel ? "slow (debug?)" : "normal");
     run_group("SCHED", st_sched_tests, st_sched_count, 1);
+    run_group("SCHED", st_sched_tcb_tests, st_sched_tcb_count, st_sched_count + 1);
     run_group("IRQ", st_irq_tests, st_irq_count, 1);
     run_group("IRQ", st_longop_tests, st_longop_count, st_irq_count + 1);
     printf("schedtest: %u passed, %u failed\n", passed, failed);

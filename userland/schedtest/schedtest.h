@@ -11,6 +11,8 @@ struct st_test {
 
 extern const struct st_test st_sched_tests[];
 extern const unsigned st_sched_count;
+extern const struct st_test st_sched_tcb_tests[]; // SCHED tests numbered after st_sched_tests
+extern const unsigned st_sched_tcb_count;
 extern const struct st_test st_irq_tests[];
 extern const unsigned st_irq_count;
 extern const struct st_test st_longop_tests[]; // IRQ tests numbered after st_irq_tests
