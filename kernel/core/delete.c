@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Delete and revoke: final caps finalise their object; CNodes and TCBs die through zombies.
-#include <arch/sysreg.h>
 #include <arch/vm.h>
 #include <keel/cdt.h>
 #include <keel/delete.h>

@@ -147,6 +147,22 @@ static void t_suspend_resume_running(void)
     EQ("entries after Resume of a running thread", a->entries, 1);
 }
 
+// A waiter thread (PRIO_MID) started and blocked in its Wait on notification n, or NULL (the
+// failure reported).
+static st_thread_t *blocked_waiter(seL4_CPtr n)
+{
+    st_thread_t *w = st_thread_new(waiter, PRIO_MID, 1, "st-waiter");
+    if (w == NULL) {
+        return NULL;
+    }
+    w->a[0] = n;
+    if (!st_thread_start(w) || !CHECK(st_await(&w->stage, 1, 500),
+                                      "the waiter did not reach its Wait (stage %lu)", w->stage)) {
+        return NULL;
+    }
+    return w;
+}
+
 // A thread blocked on a notification is suspended; a signal then must not reach it; Resume
 // restarts its Wait, which now finds the notification active (§13.7).
 static void t_suspend_blocked_resume_restarts(void)
@@ -155,12 +171,9 @@ static void t_suspend_blocked_resume_restarts(void)
     seL4_CPtr n = st_new(seL4_NotificationObject, 0);
     NEED(n);
     seL4_CPtr n5 = st_mint(n, KEEL_RIGHTS_ALL, 5);
-    st_thread_t *w = st_thread_new(waiter, PRIO_MID, 1, "st-waiter");
-    NEED(n5 && w);
-    w->a[0] = n;
-    NEED(st_thread_start(w));
-    st_await(&w->stage, 1, 500);
-    NEED(CHECK(w->stage == 1, "the waiter did not reach its Wait (stage %lu)", w->stage));
+    NEED(n5);
+    st_thread_t *w = blocked_waiter(n);
+    NEED(w);
     OK(keel_tcb_suspend(w->tcb));
     keel_ipc_signal(n5);
     st_sleep_ms(5);
@@ -181,12 +194,9 @@ static void t_resume_blocked_restarts_wait(void)
     seL4_CPtr n = st_new(seL4_NotificationObject, 0);
     NEED(n);
     seL4_CPtr n7 = st_mint(n, KEEL_RIGHTS_ALL, 7);
-    st_thread_t *w = st_thread_new(waiter, PRIO_MID, 1, "st-waiter");
-    NEED(n7 && w);
-    w->a[0] = n;
-    NEED(st_thread_start(w));
-    st_await(&w->stage, 1, 500);
-    NEED(CHECK(w->stage == 1, "the waiter did not reach its Wait (stage %lu)", w->stage));
+    NEED(n7);
+    st_thread_t *w = blocked_waiter(n);
+    NEED(w);
     OK(keel_tcb_resume(w->tcb));
     OK(keel_tcb_resume(w->tcb));
     st_sleep_ms(5);

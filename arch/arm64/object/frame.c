@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Frame invocations (§8.12): Map with rights and attributes, Unmap, cache ops, GetAddress.
 #include <arch/asid.h>
-#include <arch/cache.h>
 #include <arch/sysreg.h>
 #include <arch/vm.h>
 #include <keel/derive.h>
@@ -115,11 +114,8 @@ static syserr_t page_cache(invocation_t *inv)
     if (inv->info.label == INV_PAGE_INVALIDATE && !rw) {
         return err_code(ERR_ILLEGAL_OPERATION);
     }
-    if (cap_frame_is_device(f)) {
-        return err_none();   /* device memory: nothing of it is cached in the kernel's window */
-    }
-    return vm_cache_invocation(inv, (unsigned)(inv->info.label - INV_PAGE_CLEAN),
-                               obj_ptr(cap_paddr(f) + start), end - start);
+    return vm_cache_invocation(inv, (unsigned)(inv->info.label - INV_PAGE_CLEAN), *entry,
+                               cap_paddr(f) + start, end - start);
 }
 
 syserr_t decode_frame(invocation_t *inv)

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // PageTable_Map/Unmap (§8.11) and VSpace cache maintenance (§8.10).
 #include <arch/asid.h>
-#include <arch/cache.h>
 #include <arch/sysreg.h>
 #include <arch/vm.h>
 #include <keel/cdt.h>
@@ -114,9 +113,6 @@ syserr_t decode_vspace(invocation_t *inv)
     if (label == INV_VSPACE_INVALIDATE && !rw) {
         return err_code(ERR_ILLEGAL_OPERATION);
     }
-    if (*entry & PTE_SW_DEVICE) {
-        return err_none();   /* device memory has no alias in the kernel's window to maintain */
-    }
     uint64_t pa = (*entry & PTE_ADDR_MASK & ~(size - 1)) + (start & (size - 1));
-    return vm_cache_invocation(inv, (unsigned)(label - INV_VSPACE_CLEAN), obj_ptr(pa), end - start);
+    return vm_cache_invocation(inv, (unsigned)(label - INV_VSPACE_CLEAN), *entry, pa, end - start);
 }

@@ -27,9 +27,15 @@ syserr_t vm_checked_root(cap_t vs, unsigned cap_index, pte_t **root)
 
 /* A preempted call records the bytes it has done; the restarted call (the same invocation: same
  * cap, label, MR0 and MR1) starts after them. Lines already issued are completed by the final
- * chunk's barrier. */
-syserr_t vm_cache_invocation(invocation_t *inv, unsigned op, uint8_t *va, uint64_t size)
+ * chunk's barrier. Device memory has no alias in the kernel's window (RAM only) and holds no
+ * lines when mapped uncached: the operation does nothing there. */
+syserr_t vm_cache_invocation(invocation_t *inv, unsigned op, pte_t entry, uint64_t pa,
+                             uint64_t size)
 {
+    if (entry & PTE_SW_DEVICE) {
+        return err_none();
+    }
+    uint8_t *va = obj_ptr(pa);
     uint64_t done = inv_resumed(inv, 2);
     while (size - done > CACHE_CHUNK) {
         cache_lines(op, va + done, CACHE_CHUNK);

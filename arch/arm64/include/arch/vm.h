@@ -18,9 +18,11 @@ syserr_t vm_checked_root(cap_t vs, unsigned cap_index, pte_t **root);
 pte_t *vm_walk(pte_t *root, uint64_t vaddr, unsigned *level);
 /* Removes a frame cap's mapping if the recorded entry still maps that frame. */
 void vm_frame_unmap(cap_t frame);
-/* The cache operation op of a Page_* or VSpace_* invocation, on size bytes at kernel address va:
- * 4 KiB at a time with a preemption point after each; a preempted call records how far it got
- * and the restarted one goes on from there (INV-SCHED-5). */
-syserr_t vm_cache_invocation(struct invocation *inv, unsigned op, uint8_t *va, uint64_t size);
+/* The cache operation op of a Page_* or VSpace_* invocation, on size bytes at physical address pa
+ * of the frame that `entry` maps: 4 KiB at a time with a preemption point after each; a preempted
+ * call records how far it got and the restarted one goes on from there (INV-SCHED-5). A device
+ * frame (PTE_SW_DEVICE) is left alone. */
+syserr_t vm_cache_invocation(struct invocation *inv, unsigned op, pte_t entry, uint64_t pa,
+                             uint64_t size);
 /* Last cap of a page table / VSpace / ASID pool went away. */
 void vm_finalise(cap_t c);
