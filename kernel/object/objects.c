@@ -14,23 +14,6 @@
 #include <keel/string.h>
 #include <keel/thread.h>
 
-unsigned object_size_bits(unsigned type, unsigned size_bits)
-{
-    switch (type) {
-    case OBJ_UNTYPED: return size_bits;
-    case OBJ_TCB: return TCB_BITS;
-    case OBJ_ENDPOINT: return ENDPOINT_BITS;
-    case OBJ_NOTIFICATION: return NOTIFICATION_BITS;
-    case OBJ_CNODE: return size_bits + SLOT_BITS;
-    case OBJ_HUGE_PAGE: return 30;
-    case OBJ_VSPACE: return VSPACE_BITS;
-    case OBJ_SMALL_PAGE: return 12;
-    case OBJ_LARGE_PAGE: return 21;
-    case OBJ_PAGE_TABLE: return PAGE_TABLE_BITS;
-    default: return 0;
-    }
-}
-
 void tcb_cspace_changed(tcb_t *t)
 {
     cap_t c = t->slots[TCB_SLOT_CSPACE].cap;
