@@ -15,7 +15,8 @@
 #include <stdio.h>
 
 static const struct vt_test *const groups[] = {
-    vt_tests_asid, vt_tests_pt, vt_tests_frame, vt_tests_fault, vt_tests_stress, vt_tests_device,
+    vt_tests_asid, vt_tests_pt,    vt_tests_frame,  vt_tests_cache,
+    vt_tests_boot, vt_tests_fault, vt_tests_stress, vt_tests_device,
 };
 
 static const char *current_name;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// VM tests on device frames beyond the UART mapping of t_frame.c: cache operations.
+// VM tests on device frames beyond the UART mapping of t_boot.c: cache operations.
 
 #include "vmtest.h"
 

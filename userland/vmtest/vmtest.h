@@ -53,8 +53,8 @@ struct vt_test {
     void (*fn)(void);
 };
 
-extern const struct vt_test vt_tests_asid[], vt_tests_pt[], vt_tests_frame[], vt_tests_fault[],
-    vt_tests_stress[], vt_tests_device[];
+extern const struct vt_test vt_tests_asid[], vt_tests_pt[], vt_tests_frame[], vt_tests_cache[],
+    vt_tests_boot[], vt_tests_fault[], vt_tests_stress[], vt_tests_device[];
 
 // Reports a failed check of the running test on its own line (two leading spaces). Returns ok.
 bool vt_check(bool ok, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
