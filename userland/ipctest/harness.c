@@ -21,6 +21,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <testlib.h>
 
 struct it_env it;
 
@@ -35,8 +36,6 @@ static unsigned num_tests;
 // Shared with the idle thread, which reads them without locks: single core, and the idle thread
 // only runs while the root thread is blocked.
 static volatile unsigned current_test; // index into all_tests
-static volatile unsigned passed, failed;
-static volatile bool test_failed;
 static volatile bool in_settle;
 static volatile seL4_Word settle_epoch;
 
@@ -51,7 +50,7 @@ bool it_check(bool ok, const char *fmt, ...)
         vprintf(fmt, ap);
         printf("\n");
         va_end(ap);
-        test_failed = true;
+        tl_fail();
     }
     return ok;
 }
@@ -163,7 +162,7 @@ static void raw_fail_line(unsigned index, const char *why)
 static _Noreturn void idle_abort(const char *why)
 {
     unsigned cur = current_test;
-    unsigned fails = failed;
+    unsigned fails = tl_failed();
     raw_fail_line(cur, why);
     fails++;
     for (unsigned i = cur + 1; i < num_tests; i++) {
@@ -173,7 +172,7 @@ static _Noreturn void idle_abort(const char *why)
     raw_puts("ipctest: aborted in IPC");
     raw_putu(cur + 1, 4);
     raw_puts("\nipctest: ");
-    raw_putu(passed, 0);
+    raw_putu(tl_passed(), 0);
     raw_puts(" passed, ");
     raw_putu(fails, 0);
     raw_puts(" failed\n");
@@ -223,17 +222,17 @@ static void reset_between_tests(void)
     log_n = 0;
 }
 
-void it_retry_on_tick(void (*once)(void))
+static void again_after_tick(unsigned attempt)
 {
-    once();
-    if (!test_failed) {
-        return;
-    }
+    (void)attempt;
     // A failed first attempt was already explained by its "  " lines; say why it is run again.
     printf("  (first attempt failed; a timeslice may have ended inside it: running it again)\n");
     reset_between_tests();
-    test_failed = false;
-    once();
+}
+
+void it_retry_on_tick(void (*once)(void))
+{
+    tl_retry(once, 2, again_after_tick);
 }
 
 int root_main(const seL4_BootInfo *bi)
@@ -259,17 +258,12 @@ int root_main(const seL4_BootInfo *bi)
 
     for (unsigned i = 0; i < num_tests; i++) {
         current_test = i;
-        test_failed = false;
+        tl_begin();
         reset_between_tests();
         all_tests[i]->fn();
         it_threads_reset();
-        if (test_failed) {
-            failed++;
-        } else {
-            passed++;
-        }
-        printf("IPC%04u %s %s\n", i + 1, all_tests[i]->name, test_failed ? "fail" : "pass");
+        tl_result("IPC", i + 1, all_tests[i]->name);
     }
-    printf("ipctest: %u passed, %u failed\n", passed, failed);
+    tl_summary("ipctest");
     keel_debug_halt();
 }

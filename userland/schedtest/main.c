@@ -14,24 +14,19 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <testlib.h>
 
 static const char *current_name = "setup";
-static bool current_failed;
 static unsigned reasons_printed;
 
 #define MAX_REASONS 10
-
-bool st_test_failed(void)
-{
-    return current_failed;
-}
 
 bool st_check(bool ok, int line, const char *fmt, ...)
 {
     if (ok) {
         return true;
     }
-    current_failed = true;
+    tl_fail();
     if (reasons_printed++ < MAX_REASONS) {
         va_list ap;
         va_start(ap, fmt);
@@ -100,23 +95,23 @@ bool st_expect_thread(int line, const char *what, seL4_Word label, const seL4_Wo
     return expect(line, what, label, mr, nmr, want, nmr, mr0, mr1);
 }
 
-static unsigned passed, failed;
+static seL4_CPtr retry_mark; // slots the attempts of st_retry_timing allocate start here
+
+static void again_after_timing(unsigned attempt)
+{
+    st_threads_reset();
+    st_slot_release(retry_mark);
+    printf("  (attempt %u failed; timing may have been disturbed: running it again)\n", attempt);
+    st_log_reset();
+}
 
 void st_retry_timing(void (*once)(void))
 {
-    unsigned attempts = st.slow_kernel ? 3 : 2;
-    for (unsigned k = 1;; k++) {
-        seL4_CPtr mark = st_slot_mark();
-        current_failed = false;
-        st_log_reset();
-        once();
-        st_threads_reset();
-        st_slot_release(mark);
-        if (!current_failed || k == attempts) {
-            return;
-        }
-        printf("  (attempt %u failed; timing may have been disturbed: running it again)\n", k);
-    }
+    retry_mark = st_slot_mark();
+    st_log_reset();
+    tl_retry(once, st.slow_kernel ? 3 : 2, again_after_timing);
+    st_threads_reset();
+    st_slot_release(retry_mark);
 }
 
 static void run_group(const char *prefix, const struct st_test *tests, unsigned count,
@@ -124,7 +119,7 @@ static void run_group(const char *prefix, const struct st_test *tests, unsigned 
 {
     for (unsigned i = 0; i < count; i++) {
         current_name = tests[i].name;
-        current_failed = false;
+        tl_begin();
         reasons_printed = 0;
         seL4_CPtr mark = st_slot_mark();
         st_log_reset();
@@ -134,13 +129,7 @@ static void run_group(const char *prefix, const struct st_test *tests, unsigned 
         st_slot_release(mark);
         st_timer_restore();
         keel_tcb_resume(st.idle_tcb);
-        printf("%s%04u %s %s\n", prefix, first + i, tests[i].name,
-               current_failed ? "fail" : "pass");
-        if (current_failed) {
-            failed++;
-        } else {
-            passed++;
-        }
+        tl_result(prefix, first + i, tests[i].name);
     }
 }
 
@@ -185,6 +174,6 @@ int root_main(const seL4_BootInfo *bi)
     run_group("SCHED", st_sched_tcb_tests, st_sched_tcb_count, st_sched_count + 1);
     run_group("IRQ", st_irq_tests, st_irq_count, 1);
     run_group("IRQ", st_longop_tests, st_longop_count, st_irq_count + 1);
-    printf("schedtest: %u passed, %u failed\n", passed, failed);
+    tl_summary("schedtest");
     return 0;
 }

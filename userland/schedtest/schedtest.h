@@ -37,7 +37,6 @@ seL4_CPtr st_new_ntfn_badged(seL4_Word badge, seL4_CPtr *orig);
 // A failed check prints one line "  <test> (line N): ..." and marks the running test failed.
 bool st_check(bool ok, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 bool st_eq(int line, const char *what, seL4_Word got, seL4_Word want);
-bool st_test_failed(void);
 // Informational line ("schedinfo: ..."), ignored by the runner.
 void st_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
