@@ -155,6 +155,36 @@ bool cdt_cap_revocable(cap_t derived, cap_t src);
 */
 void cdt_insert_derived(cte_t *src, cte_t *dest, cap_t cap);
 
+/* --- move ------------------------------------------------------------------------------- */
+
+/*
+ * Moving src's cap (as cap) to dest: dest takes src's place in the list with src's link words
+ * as they were (flags and TCB-slot mark included: the callers move only between CNode slots
+ * and the caller slot, none of which carries a mark), src's neighbours now point at dest with
+ * their flags kept, and src is emptied.
+ */
+/*@ predicate move_ok{L}(cte_t *src, cte_t *dest) =
+      \valid(src) && \valid(dest) && \separated(src, dest) && slot_aligned(dest) &&
+      (l_prev(src) != \null ==> \valid(l_prev(src)) && \separated(l_prev(src), src, dest)) &&
+      (l_next(src) != \null ==> \valid(l_next(src)) && \separated(l_next(src), src, dest)) &&
+      (l_prev(src) != \null && l_next(src) != \null ==> \separated(l_prev(src), l_next(src)));
+*/
+
+/*@ requires move_ok(src, dest);
+    assigns dest->cap, dest->prev, dest->next, src->cap, src->prev, src->next,
+            l_prev(src)->next, l_next(src)->prev;
+    ensures moved: dest->cap == cap && dest->prev == \old(src->prev) &&
+        dest->next == \old(src->next);
+    ensures prev_repointed: \old(l_prev(src)) != \null ==>
+        l_next(\old(l_prev(src))) == dest &&
+        (\old(l_prev(src))->next & 1) == \old(l_prev(src)->next & 1);
+    ensures next_repointed: \old(l_next(src)) != \null ==>
+        l_prev(\old(l_next(src))) == dest &&
+        (\old(l_next(src))->prev & 15) == \old(l_next(src)->prev & 15);
+    ensures emptied: src->cap.w0 == 0 && src->cap.w1 == 0 && src->prev == 0 && src->next == 0;
+*/
+void cdt_move(cte_t *src, cte_t *dest, cap_t cap);
+
 /* --- remove ------------------------------------------------------------------------------- */
 
 /*
