@@ -76,12 +76,14 @@ def translation_unit(mod):
     out = [f'#include "{mod["spec"]}"\n', f'#line 1 "{mod["source"]}"\n']
     inserts = {}
     for ins in mod.get("inserts", []):
-        hits = [i for i, line in enumerate(lines) if line.rstrip("\n") == ins["before"]]
+        # "before": the annotation goes above the anchor line; "after": below it.
+        anchor = ins.get("before", ins.get("after"))
+        hits = [i for i, line in enumerate(lines) if line.rstrip("\n") == anchor]
         if len(hits) != 1:
-            raise ProveError(f"{mod['source']}: the anchor line {ins['before']!r} occurs "
+            raise ProveError(f"{mod['source']}: the anchor line {anchor!r} occurs "
                              f"{len(hits)} times (need exactly 1); update proofs/modules.json")
         with open(os.path.join(ROOT, ins["text"]), encoding="utf-8") as f:
-            inserts[hits[0]] = f.read()
+            inserts[hits[0] + (0 if "before" in ins else 1)] = f.read()
     for i, line in enumerate(lines):
         if i in inserts:
             # The annotation, then a #line so every later goal names the kernel's own lines.
@@ -172,14 +174,27 @@ def prove_modules(modules, timeout, echo):
             except ProveError as e:
                 proved, total, secs, unproved, error = 0, 0, 0.0, [], str(e)
         must = mod.get("must_prove", True)
+        admitted = admitted_clauses(mod)
         ok = error is None and total > 0 and proved == total
         res = {"name": mod["name"], "proved": proved, "total": total, "seconds": secs,
                "unproved": unproved, "error": error, "must_prove": must, "ok": ok,
-               "log": os.path.relpath(log_path, ROOT)}
+               "log": os.path.relpath(log_path, ROOT), "admitted": admitted}
         results.append(res)
         if echo:
             echo(summary_line(res))
     return results
+
+
+def admitted_clauses(mod):
+    """ACSL `admit` clauses of a module (its spec and inserted annotations): assumed, not proved,
+    so the summary line names how many there are."""
+    paths = [os.path.join("proofs", mod["spec"])] if "spec" in mod else [mod["harness"]]
+    paths += [ins["text"] for ins in mod.get("inserts", [])]
+    count = 0
+    for path in paths:
+        with open(os.path.join(ROOT, path), encoding="utf-8") as f:
+            count += len(re.findall(r"^\s*(?:/\*@|//@)?\s*admit\b", f.read(), re.M))
+    return count
 
 
 def summary_line(res):
@@ -188,6 +203,8 @@ def summary_line(res):
     if res["error"]:
         return f"{res['name']}: error: {res['error']}"
     line = f"{res['name']}: {res['proved']}/{res['total']} goals proved ({res['seconds']:.1f} s)"
+    if res.get("admitted"):
+        line += f" [{res['admitted']} admitted clause(s), assumed]"
     if not res["must_prove"]:
         line += " [not in the must-prove list]"
     if res["unproved"]:
