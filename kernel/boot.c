@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The boot, in order: memory map, console, device tree, memory, interrupts, timer, root task.
+// Invariants: INV-BOOT-1..4, -7, INV-SCHED-2, INV-VS-8 (proofs-notes/README.md)
 #include <arch/cpus.h>
 #include <arch/machine.h>
 #include <arch/memlayout.h>

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // System calls (ABI §2-3): decode x7, find the invoked cap, run the invocation, reply.
+// Invariants: INV-CAP-5, INV-FP-1, INV-IPC-3..10, INV-SCHED-1, -5, INV-TCB-2
+//   (proofs-notes/README.md)
 #include <arch/machine.h>
 #include <keel/cdt.h>
 #include <keel/debug.h>

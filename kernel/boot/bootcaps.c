@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Initial caps and the untyped list: device space first, then free RAM, in aligned chunks.
+// Invariants: INV-BOOT-12, INV-CAP-1, -4, INV-MEM-1..5, INV-VS-8 (proofs-notes/README.md)
 #include <arch/machine.h>
 #include <keel/bootmem.h>
 #include <keel/cdt.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // A sorted list of free physical ranges; boot allocations are taken from its top.
+// Invariants: INV-MEM-5, INV-VS-8 (proofs-notes/README.md)
 #include <keel/bootmem.h>
 
 #define PAGE 4096UL

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Checks the root-task ELF image completely before the kernel copies a byte of it.
+// Invariants: INV-BOOT-4, -10 (proofs-notes/README.md)
 
 #include <keel/elf.h>
 

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Root task creation: image, VSpace, CSpace with the initial caps, TCB and BootInfo (ABI §12).
+// Invariants: INV-BOOT-10..13, INV-CAP-1, -4, INV-FP-2, INV-IPC-1, -2, INV-TCB-1, INV-VS-2, -3, -6
+//   (proofs-notes/README.md)
 #include <arch/machine.h>
 #include <arch/memlayout.h>
 #include <arch/mmu.h>

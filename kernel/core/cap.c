@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // What caps say about their objects: size, identity, region containment, derivation rules.
+// Invariants: INV-CAP-2, INV-MEM-3 (proofs-notes/README.md)
 #include <keel/cap.h>
 #include <keel/object.h>
 

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Delete and revoke: final caps finalise their object; CNodes and TCBs die through zombies.
+// Invariants: INV-CAP-1, -4, -8, -9, INV-FP-2, INV-IPC-13, INV-SCHED-5, INV-TCB-4, INV-VS-3
+//   (proofs-notes/README.md)
 #include <arch/vm.h>
 #include <keel/cdt.h>
 #include <keel/delete.h>

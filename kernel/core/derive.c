@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Derivation rules: what a copy may carry, what rights it keeps, how badges and guards apply.
+// Invariants: INV-CAP-3, -6, INV-IPC-1, INV-MEM-1..4, INV-VS-4 (proofs-notes/README.md)
 #include <keel/cdt.h>
 #include <keel/derive.h>
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // User exceptions become VM faults or user-exception faults with the ABI §10.3 layouts.
+// Invariants: INV-IPC-1, INV-TCB-2 (proofs-notes/README.md)
 #include <arch/sysreg.h>
 #include <keel/ipc.h>
 #include <keel/kernel.h>

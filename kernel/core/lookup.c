@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Guarded CNode address resolution, following the algorithm of ABI §11.2 exactly.
+// Invariants: INV-CAP-5, -6 (proofs-notes/README.md)
 #include <keel/lookup.h>
 
 static uint64_t low_mask(unsigned bits)

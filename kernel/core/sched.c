@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Ready queues over 256 priorities with a bitmap, and seL4's rule for direct switches.
+// Invariants: INV-SCHED-1..4, INV-TCB-2, INV-VS-1 (proofs-notes/README.md)
 #include <arch/context.h>
 #include <arch/machine.h>
 #include <arch/fpu.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Per-thread helpers: where its IPC buffer is, and what a fault does to it.
+// Invariants: INV-FP-2, INV-IPC-1, INV-SCHED-1, INV-TCB-1 (proofs-notes/README.md)
 #include <keel/config.h>
 #include <keel/ipc.h>
 #include <keel/lookup.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // DebugDumpScheduler: a table of the threads reachable from the root task's CSpace.
+// Invariants: reads only (DebugDumpScheduler) (proofs-notes/README.md)
 #include <keel/debug.h>
 #include <keel/irq.h>
 #include <keel/kernel.h>

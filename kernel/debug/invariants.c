@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Debug-build checks of INV-CAP, INV-MEM, INV-SCHED and INV-IPC over the reachable state.
+// Invariants: INV-CAP-1, -2, -4, INV-IPC-1, -2, -16, INV-MEM-1..4, INV-SCHED-1..4
+//   (proofs-notes/README.md)
 #include <keel/cdt.h>
 #include <keel/invariants.h>
 #include <keel/ipc.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The CSpace walk shared by the invariant checker and DebugDumpScheduler.
+// Invariants: reads only (the CSpace walk shared by the two above) (proofs-notes/README.md)
 #include <keel/walk.h>
 
 #define MAX_NODES 1024

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Call/ReplyRecv fastpath: the preconditions of proofs-notes/fastpath.md, then a direct switch.
+// Invariants: INV-FP-1, INV-IPC-1..3, -5, -6, -8, -10..12, INV-SCHED-2, -3, INV-TCB-2, INV-VS-1, -7
+//   (proofs-notes/README.md)
 #include <arch/asid.h>
 #include <arch/fpu.h>
 #include <arch/mmu.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Flattened-device-tree reader: one validating walk at init, then lookups that stay in bounds.
+// Invariants: INV-BOOT-2, INV-VS-8 (proofs-notes/README.md)
 
 #include <keel/fdt.h>
 

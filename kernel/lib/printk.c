@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // A small printf for the kernel console; no allocation, no floating point.
+// Invariants: none (proofs-notes/README.md)
 #include <keel/printk.h>
 #include <arch/machine.h>
 #include <stdbool.h>

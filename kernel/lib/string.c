@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Byte-wise memory and string routines; the compiler may also emit calls to these.
+// Invariants: none (proofs-notes/README.md)
 #define KEEL_STRING_IMPL
 #include <keel/string.h>
 #include <stdint.h>

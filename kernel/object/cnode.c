@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // CNode invocations (ABI §8.5): slot lookups and checks in seL4's order, then the operation.
+// Invariants: INV-CAP-1, -3, -4, -6, -8, INV-IPC-1..3, -5 (proofs-notes/README.md)
 #include <keel/cdt.h>
 #include <keel/delete.h>
 #include <keel/derive.h>

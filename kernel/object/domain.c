@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // DomainSet_Set (ABI §8.9): with one domain the only valid domain is 0.
+// Invariants: none (domain is always 0) (proofs-notes/README.md)
 #include <keel/invoke.h>
 
 #define NUM_DOMAINS 1

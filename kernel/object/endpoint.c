@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Endpoint IPC: rendezvous queues, message and cap transfer, reply caps, fault messages.
+// Invariants: INV-CAP-1, -3, -4, INV-IPC-1..12, INV-SCHED-1, INV-TCB-1 (proofs-notes/README.md)
 #include <keel/cdt.h>
 #include <keel/delete.h>
 #include <keel/derive.h>

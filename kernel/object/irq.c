@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // IRQControl / IRQHandler invocations (ABI §8.7-8.8) and delivery of interrupts to notifications.
+// Invariants: INV-CAP-1, -7, INV-IPC-4, -9 (proofs-notes/README.md)
 #include <arch/machine.h>
 #include <keel/cdt.h>
 #include <keel/delete.h>

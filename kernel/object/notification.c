@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Signalling a notification: the part interrupt delivery and Send-on-notification share.
+// Invariants: INV-IPC-4, -5, -7, -9, -11 (proofs-notes/README.md)
 #include <keel/notification.h>
 #include <keel/objects.h>
 #include <keel/sched.h>

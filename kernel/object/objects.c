@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Object lifecycle: creation from untyped memory and finalisation on last-cap deletion.
+// Invariants: INV-FP-2, INV-IPC-1..5, -13, INV-SCHED-1, -2, INV-TCB-1, -4, INV-VS-2..5
+//   (proofs-notes/README.md)
 #include <arch/fpu.h>
 #include <arch/machine.h>
 #include <arch/vm.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Object sizes for Untyped_Retype (ABI §7.1): log2 of the bytes each object type takes.
+// Invariants: INV-CAP-2, INV-MEM-1..4 (proofs-notes/README.md)
 #include <keel/objects.h>
 
 unsigned object_size_bits(unsigned type, unsigned size_bits)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // TCB invocations (ABI §8.4): registers, scheduling parameters, spaces, suspend and resume.
+// Invariants: INV-FP-2, INV-IPC-5, -7, INV-SCHED-1, INV-TCB-1..4, INV-VS-7 (proofs-notes/README.md)
 #include <keel/cdt.h>
 #include <keel/delete.h>
 #include <keel/derive.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Untyped_Retype (ABI §8.3, §13.10): checks in seL4's order, then reset, carve and insert.
+// Invariants: INV-CAP-1, -2, -4, INV-MEM-1..5, INV-SCHED-5, INV-VS-6 (proofs-notes/README.md)
 #include <keel/cdt.h>
 #include <keel/delete.h>
 #include <keel/invoke.h>

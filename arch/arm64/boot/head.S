@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Image header and first instructions: drop to EL1, build the early tables, turn the MMU on.
+// Invariants: INV-BOOT-1, -6..9, INV-VS-1 (proofs-notes/README.md)
 #include <arch/memlayout.h>
 #include <arch/pte.h>
 

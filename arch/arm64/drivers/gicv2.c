@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // GICv2 / GIC-400 distributor and CPU interface for a single core.
+// Invariants: INV-BOOT-3, INV-VS-8 (proofs-notes/README.md)
 #include <arch/machine.h>
 #include <plat/platform.h>
 #include <stdint.h>

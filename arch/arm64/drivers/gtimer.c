@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The kernel tick on the EL1 virtual timer (the interrupt seL4 reserves for itself).
+// Invariants: none (EL0 timer access is `cpu.c`'s) (proofs-notes/README.md)
 #include <arch/machine.h>
 #include <arch/sysreg.h>
 #include <plat/platform.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // PL011 UART console: polled output for the kernel's own messages.
+// Invariants: INV-BOOT-3 (proofs-notes/README.md)
 #include <arch/machine.h>
 #include <plat/platform.h>
 #include <stdint.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Powering off or parking the machine: PSCI on virt, the PM watchdog block on the Pi.
+// Invariants: INV-BOOT-3, INV-VS-8 (proofs-notes/README.md)
 #include <arch/machine.h>
 #include <plat/platform.h>
 #include <stdint.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The ASID table: which pool covers which ASIDs, and which VSpace holds each ASID.
+// Invariants: INV-VS-1, -2, -5, -7 (proofs-notes/README.md)
 #include <arch/asid.h>
 #include <arch/mmu.h>
 #include <arch/sysreg.h>

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Cache maintenance by line over a range, through the kernel's physical-memory window.
+// Invariants: none (maintenance through the physical window; mappings unchanged)
+//   (proofs-notes/README.md)
 #include <arch/cache.h>
 #include <arch/sysreg.h>
 #include <stdint.h>

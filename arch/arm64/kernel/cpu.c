@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Per-CPU control state the kernel sets once: FP/SIMD access and the user PMU option.
+// Invariants: INV-BOOT-9 (proofs-notes/README.md)
 #include <arch/machine.h>
 #include <arch/sysreg.h>
 #include <keel/config.h>

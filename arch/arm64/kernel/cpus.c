@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Secondary CPUs: Keel is uniprocessor; spin-table cores are moved from polling into a WFI loop.
+// Invariants: none (moves spin-table secondary cores into a WFI loop; writes only their release
+//   addresses) (proofs-notes/README.md)
 #include <arch/cache.h>
 #include <arch/cpus.h>
 #include <arch/machine.h>

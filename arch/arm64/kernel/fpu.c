@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Lazy FP/SIMD switching: the registers move only when a different thread first uses them.
+// Invariants: INV-TCB-5 (proofs-notes/README.md)
 #include <arch/fpu.h>
 #include <arch/sysreg.h>
 

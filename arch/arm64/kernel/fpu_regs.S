@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Saving and loading V0..V31, FPSR and FPCR (the kernel itself never uses FP registers).
+// Invariants: INV-TCB-5 (proofs-notes/README.md)
     .arch armv8-a+fp+simd
     .text
     .globl fpu_save, fpu_load

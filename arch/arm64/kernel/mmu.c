@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The kernel half of the address space: image with W^X, physical window, devices, DTB.
+// Invariants: INV-BOOT-1..6, INV-VS-1, -8, -9 (proofs-notes/README.md)
 #include <arch/machine.h>
 #include <arch/memlayout.h>
 #include <arch/mmu.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Translation-table construction shared by boot, the root task loader and host tests.
+// Invariants: INV-BOOT-1..5, -10 (proofs-notes/README.md)
 #include <arch/pgtable.h>
 
 #define VA_HALF_MASK 0xffff000000000000UL

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Exception dispatch from the vectors, and the decoded report for unexpected kernel faults.
+// Invariants: INV-SCHED-1..3, INV-TCB-2 (proofs-notes/README.md)
 #include <arch/context.h>
 #include <arch/entry.h>
 #include <arch/machine.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Exception vectors, kernel entry from EL0 and the return path to user mode.
+// Invariants: INV-BOOT-9, INV-FP-1, INV-TCB-1, INV-VS-1 (proofs-notes/README.md)
 #include <arch/context.h>
 #include <keel/config.h>
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Switching TTBR0 to the running thread's VSpace (ASID-tagged, so no TLB flush is needed).
+// Invariants: INV-VS-1, -7 (proofs-notes/README.md)
 #include <arch/asid.h>
 #include <arch/mmu.h>
 #include <arch/vspace.h>

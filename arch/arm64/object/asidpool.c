@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // ASIDControl_MakePool (§8.13) and ASIDPool_Assign (§8.14).
+// Invariants: INV-CAP-1, INV-MEM-1..4, INV-VS-2 (proofs-notes/README.md)
 #include <arch/asid.h>
 #include <keel/cdt.h>
 #include <keel/invoke.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Frame invocations (§8.12): Map with rights and attributes, Unmap, cache ops, GetAddress.
+// Invariants: INV-VS-3..5, -8 (proofs-notes/README.md)
 #include <arch/asid.h>
 #include <arch/sysreg.h>
 #include <arch/vm.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // PageTable_Map/Unmap (§8.11) and VSpace cache maintenance (§8.10).
+// Invariants: INV-VS-2, -3, -5, -6 (proofs-notes/README.md)
 #include <arch/asid.h>
 #include <arch/sysreg.h>
 #include <arch/vm.h>

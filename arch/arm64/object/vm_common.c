@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Shared VSpace machinery: ASID-checked roots, walks, and undoing mappings on deletion.
+// Invariants: INV-SCHED-5, INV-VS-2, -3, -5, -7 (proofs-notes/README.md)
 #include <arch/asid.h>
 #include <arch/cache.h>
 #include <arch/vm.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Preemption points of long kernel operations: is an interrupt waiting to be taken?
+// Invariants: INV-SCHED-5 (proofs-notes/README.md)
 #pragma once
 
 #include <arch/sysreg.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Untyped_Retype placement arithmetic: where the first object goes and whether all of them fit.
+// Invariants: INV-CAP-2, INV-MEM-1..4 (proofs-notes/README.md)
 #pragma once
 
 #include <stdbool.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Wait queues of endpoints and notifications: a TCB list whose head word also holds the state.
+// Invariants: INV-IPC-3..5 (proofs-notes/README.md)
 #pragma once
 
 #include <keel/object.h>
