@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-/* --- what irq.c calls: each stub records, so a test can say what happened -------------------- */
+/* --- what irq.c calls: each fake records, so a test can say what happened -------------------- */
 
 static struct {
     unsigned ack;                     /* what arch_irq_ack returns next */
