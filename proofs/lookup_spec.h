@@ -49,6 +49,7 @@ static uint64_t low_mask(unsigned bits);
     requires cspace_closed;
     assigns *slot, *bits_left, *lf;
     ensures \result ==> *bits_left < n;
+    ensures found_readable: \result ==> \valid_read(*slot);
     ensures \result && *bits_left != 0 ==> l_type((*slot)->cap) != CAP_CNODE;
     ensures !\result ==> lf->type == LF_INVALID_ROOT || lf->type == LF_DEPTH_MISMATCH ||
                          lf->type == LF_GUARD_MISMATCH;
