@@ -66,6 +66,7 @@ bool lookup_resolve(cap_t root, uint64_t cptr, unsigned n, cte_t **slot, unsigne
              cnode_ok(t->slots[TCB_SLOT_CSPACE].cap);
     requires cspace_closed;
     assigns *slot, *lf;
+    ensures found_readable: \result ==> \valid_read(*slot);
 */
 bool lookup_cap_slot(const tcb_t *t, uint64_t cptr, cte_t **slot, lookup_fault_t *lf);
 
@@ -75,6 +76,7 @@ bool lookup_cap_slot(const tcb_t *t, uint64_t cptr, cte_t **slot, lookup_fault_t
     requires cspace_closed;
     assigns *slot, *lf;
     ensures !\result ==> 1 <= lf->type <= 4;
+    ensures found_readable: \result ==> \valid_read(*slot);
 */
 bool lookup_slot_exact(cap_t root, uint64_t index, unsigned depth, cte_t **slot,
                        lookup_fault_t *lf);
