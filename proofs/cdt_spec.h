@@ -185,6 +185,177 @@ void cdt_insert_derived(cte_t *src, cte_t *dest, cap_t cap);
 */
 void cdt_move(cte_t *src, cte_t *dest, cap_t cap);
 
+/* --- swap ------------------------------------------------------------------------------- */
+
+/*
+ * cdt_swap (Rotate with src == dest, and reduce_zombie's cycle break) is proved, like
+ * cdt_remove, from static helpers: swap_words exchanges the two slots' caps and link words
+ * (each slot keeps its TCB-slot mark), untangle turns a link that now names the slot itself
+ * (the slots were adjacent) into one to the other slot, repoint_neighbours makes a slot's
+ * neighbours point back at it.
+ */
+
+/*@ axiomatic SwapWords {
+      // swap_words' new prev word for a: b's address and revocable bit, a's TCB-slot mark
+      // (bits 3:1). Stated on the kernel's expression over the two slots' words (so that the
+      // simplifier orders its operands as in the goals); trusted like LinkWords; test_cdt.c.
+      axiom swap_prev_addr{L}: \forall cte_t *a, *b;
+        (((b->prev & (uint64_t)~(b->prev & 14)) | (a->prev & 14)) & 0xffffffffffffffe0) ==
+            (b->prev & 0xffffffffffffffe0);
+      axiom swap_prev_flags{L}: \forall cte_t *a, *b;
+        (((b->prev & (uint64_t)~(b->prev & 14)) | (a->prev & 14)) & 15) ==
+            ((b->prev & 1) | (a->prev & 14));
+    }
+*/
+
+/*@ requires \valid(a) && \valid(b) && \separated(a, b);
+    assigns a->cap, a->prev, a->next, b->cap, b->prev, b->next;
+    ensures sw_caps: a->cap == cb && b->cap == ca;
+    ensures sw_prev: l_prev(a) == \old(l_prev(b)) && l_prev(b) == \old(l_prev(a));
+    ensures sw_a_flags: (a->prev & 15) == ((\old(b->prev) & 1) | (\old(a->prev) & 14));
+    ensures sw_b_flags: (b->prev & 15) == ((\old(a->prev) & 1) | (\old(b->prev) & 14));
+    ensures sw_next: a->next == \old(b->next) && b->next == \old(a->next);
+*/
+static void swap_words(cte_t *a, cap_t ca, cte_t *b, cap_t cb);
+
+/*@ requires \valid(s) && slot_aligned(other);
+    assigns s->prev, s->next;
+    ensures l_prev(s) == (\old(l_prev(s)) == s ? other : \old(l_prev(s)));
+    ensures l_next(s) == (\old(l_next(s)) == s ? other : \old(l_next(s)));
+    ensures (s->prev & 15) == \old(s->prev & 15) && (s->next & 1) == \old(s->next & 1);
+*/
+static void untangle(cte_t *s, cte_t *other);
+
+/*@ predicate repoint_ok{L}(cte_t *s) =
+      \valid(s) && slot_aligned(s) &&
+      (l_prev(s) != \null ==> \valid(l_prev(s)) && \separated(l_prev(s), s)) &&
+      (l_next(s) != \null ==> \valid(l_next(s)) && \separated(l_next(s), s)) &&
+      (l_prev(s) != \null && l_next(s) != \null ==> \separated(l_prev(s), l_next(s)));
+*/
+
+/*@ requires repoint_ok(s);
+    assigns l_prev(s)->next, l_next(s)->prev;
+    ensures l_prev(s) != \null ==>
+        l_next(l_prev(s)) == s && (l_prev(s)->next & 1) == \old(l_prev(s)->next & 1);
+    ensures l_next(s) != \null ==>
+        l_prev(l_next(s)) == s && (l_next(s)->prev & 15) == \old(l_next(s)->prev & 15);
+    ensures rn_caps_kept: s->cap == \old(s->cap) &&
+        (l_prev(s) != \null ==> l_prev(s)->cap == \old(l_prev(s)->cap)) &&
+        (l_next(s) != \null ==> l_next(s)->cap == \old(l_next(s)->cap));
+*/
+static void repoint_neighbours(cte_t *s);
+
+/*@ requires \valid(a) && \valid(b) && \separated(a, b) && slot_aligned(a) && slot_aligned(b);
+    assigns a->cap, a->prev, a->next, b->cap, b->prev, b->next;
+    ensures sl_caps: a->cap == cb && b->cap == ca;
+    ensures sl_a: l_prev(a) == (\old(l_prev(b)) == a ? b : \old(l_prev(b))) &&
+                  l_next(a) == (\old(l_next(b)) == a ? b : \old(l_next(b)));
+    ensures sl_b: l_prev(b) == (\old(l_prev(a)) == b ? a : \old(l_prev(a))) &&
+                  l_next(b) == (\old(l_next(a)) == b ? a : \old(l_next(a)));
+    ensures sl_a_flags: (a->prev & 15) == ((\old(b->prev) & 1) | (\old(a->prev) & 14)) &&
+        (a->next & 1) == \old(b->next & 1);
+    ensures sl_b_flags: (b->prev & 15) == ((\old(a->prev) & 1) | (\old(b->prev) & 14)) &&
+        (b->next & 1) == \old(a->next & 1);
+*/
+static void swap_links(cte_t *a, cap_t ca, cte_t *b, cap_t cb);
+
+/*@ // a and b each have the other as neighbour or not, consistently; every neighbour is valid;
+    // writing a neighbour's link word touches neither a's nor b's other words.
+    predicate repoint_both_ok{L}(cte_t *a, cte_t *b) =
+      \valid(a) && \valid(b) && \separated(a, b) && slot_aligned(a) && slot_aligned(b) &&
+      l_prev(a) != a && l_next(a) != a && l_prev(b) != b && l_next(b) != b &&
+      (l_prev(a) == b <==> l_next(b) == a) && (l_next(a) == b <==> l_prev(b) == a) &&
+      (l_prev(a) != \null && l_prev(a) != b ==> \valid(l_prev(a)) && \separated(l_prev(a), a, b)) &&
+      (l_next(a) != \null && l_next(a) != b ==> \valid(l_next(a)) && \separated(l_next(a), a, b)) &&
+      (l_prev(b) != \null && l_prev(b) != a ==> \valid(l_prev(b)) && \separated(l_prev(b), a, b)) &&
+      (l_next(b) != \null && l_next(b) != a ==> \valid(l_next(b)) && \separated(l_next(b), a, b)) &&
+      (l_prev(a) != \null && l_next(a) != \null ==> \separated(l_prev(a), l_next(a))) &&
+      (l_prev(b) != \null && l_next(b) != \null ==> \separated(l_prev(b), l_next(b))) &&
+      (l_prev(a) != \null && l_prev(b) != \null ==> \separated(l_prev(a), l_prev(b))) &&
+      (l_next(a) != \null && l_next(b) != \null ==> \separated(l_next(a), l_next(b))) &&
+      (l_prev(a) != \null && l_next(b) != \null ==>
+          l_prev(a) == l_next(b) || \separated(l_prev(a), l_next(b))) &&
+      (l_next(a) != \null && l_prev(b) != \null ==>
+          l_next(a) == l_prev(b) || \separated(l_next(a), l_prev(b)));
+*/
+
+/*@ requires repoint_both_ok(a, b);
+    assigns l_prev(a)->next, l_next(a)->prev, l_prev(b)->next, l_next(b)->prev;
+    ensures rb_a_prev: \old(l_prev(a)) != \null ==> l_next(\old(l_prev(a))) == a &&
+        (\old(l_prev(a))->next & 1) == \old(l_prev(a)->next & 1);
+    ensures rb_a_next: \old(l_next(a)) != \null ==> l_prev(\old(l_next(a))) == a &&
+        (\old(l_next(a))->prev & 15) == \old(l_next(a)->prev & 15);
+    ensures rb_b_prev: \old(l_prev(b)) != \null ==> l_next(\old(l_prev(b))) == b &&
+        (\old(l_prev(b))->next & 1) == \old(l_prev(b)->next & 1);
+    ensures rb_b_next: \old(l_next(b)) != \null ==> l_prev(\old(l_next(b))) == b &&
+        (\old(l_next(b))->prev & 15) == \old(l_next(b)->prev & 15);
+    ensures rb_a_kept: l_prev(a) == \old(l_prev(a)) && l_next(a) == \old(l_next(a)) &&
+        (a->prev & 15) == \old(a->prev & 15) && (a->next & 1) == \old(a->next & 1);
+    ensures rb_b_kept: l_prev(b) == \old(l_prev(b)) && l_next(b) == \old(l_next(b)) &&
+        (b->prev & 15) == \old(b->prev & 15) && (b->next & 1) == \old(b->next & 1);
+    ensures rb_a_cap_kept: a->cap == \old(a->cap);
+    ensures rb_b_cap_kept: b->cap == \old(b->cap);
+*/
+static void repoint_both(cte_t *a, cte_t *b);
+
+/*@ // x is a neighbour of a or b other than a and b themselves.
+    predicate outer(cte_t *x, cte_t *a, cte_t *b) = x != \null && x != a && x != b;
+    // Two such neighbours are one slot or apart.
+    predicate same_or_apart(cte_t *x, cte_t *y) = x == y || \separated(x, y);
+
+    predicate swap_ok{L}(cte_t *a, cte_t *b) =
+      \valid(a) && \valid(b) && \separated(a, b) && slot_aligned(a) && slot_aligned(b) &&
+      // no slot links to itself; INV-CAP-1 between a and b; no two-slot cycle
+      l_prev(a) != a && l_next(a) != a && l_prev(b) != b && l_next(b) != b &&
+      (l_next(a) == b <==> l_prev(b) == a) && (l_next(b) == a <==> l_prev(a) == b) &&
+      !(l_next(a) == b && l_next(b) == a) &&
+      // the other neighbours are valid and apart from a and b ...
+      (outer(l_prev(a), a, b) ==> \valid(l_prev(a)) && \separated(l_prev(a), a, b)) &&
+      (outer(l_next(a), a, b) ==> \valid(l_next(a)) && \separated(l_next(a), a, b)) &&
+      (outer(l_prev(b), a, b) ==> \valid(l_prev(b)) && \separated(l_prev(b), a, b)) &&
+      (outer(l_next(b), a, b) ==> \valid(l_next(b)) && \separated(l_next(b), a, b)) &&
+      // ... and from each other, except that one slot may lie between a and b
+      (outer(l_prev(a), a, b) && outer(l_prev(b), a, b) ==> \separated(l_prev(a), l_prev(b))) &&
+      (outer(l_next(a), a, b) && outer(l_next(b), a, b) ==> \separated(l_next(a), l_next(b))) &&
+      (outer(l_prev(a), a, b) && outer(l_next(a), a, b) ==> \separated(l_prev(a), l_next(a))) &&
+      (outer(l_prev(b), a, b) && outer(l_next(b), a, b) ==> \separated(l_prev(b), l_next(b))) &&
+      (outer(l_prev(a), a, b) && outer(l_next(b), a, b) ==> same_or_apart(l_prev(a), l_next(b))) &&
+      (outer(l_prev(b), a, b) && outer(l_next(a), a, b) ==> same_or_apart(l_prev(b), l_next(a)));
+*/
+
+// Each cap moves to the other slot with its flags; each slot keeps its TCB-slot mark.
+/*@ requires swap_ok(a, b);
+    assigns a->cap, a->prev, a->next, b->cap, b->prev, b->next,
+            l_prev(a)->next, l_next(a)->prev, l_prev(b)->next, l_next(b)->prev;
+    ensures caps_swapped: a->cap == cb && b->cap == ca;
+    ensures a_flags: (a->prev & 15) == ((\old(b->prev) & 1) | (\old(a->prev) & 14)) &&
+        (a->next & 1) == \old(b->next & 1);
+    ensures b_flags: (b->prev & 15) == ((\old(a->prev) & 1) | (\old(b->prev) & 14)) &&
+        (b->next & 1) == \old(a->next & 1);
+    ensures apart: \old(l_next(a)) != b && \old(l_next(b)) != a ==>
+        l_prev(a) == \old(l_prev(b)) && l_next(a) == \old(l_next(b)) &&
+        l_prev(b) == \old(l_prev(a)) && l_next(b) == \old(l_next(a));
+    ensures a_before_b: \old(l_next(a)) == b ==>
+        l_prev(b) == \old(l_prev(a)) && l_next(b) == a &&
+        l_prev(a) == b && l_next(a) == \old(l_next(b));
+    ensures b_before_a: \old(l_next(b)) == a ==>
+        l_prev(a) == \old(l_prev(b)) && l_next(a) == b &&
+        l_prev(b) == a && l_next(b) == \old(l_next(a));
+    ensures prev_a_repointed: outer(\old(l_prev(a)), a, b) ==>
+        l_next(\old(l_prev(a))) == b &&
+        (\old(l_prev(a))->next & 1) == \old(l_prev(a)->next & 1);
+    ensures next_a_repointed: outer(\old(l_next(a)), a, b) ==>
+        l_prev(\old(l_next(a))) == b &&
+        (\old(l_next(a))->prev & 15) == \old(l_next(a)->prev & 15);
+    ensures prev_b_repointed: outer(\old(l_prev(b)), a, b) ==>
+        l_next(\old(l_prev(b))) == a &&
+        (\old(l_prev(b))->next & 1) == \old(l_prev(b)->next & 1);
+    ensures next_b_repointed: outer(\old(l_next(b)), a, b) ==>
+        l_prev(\old(l_next(b))) == a &&
+        (\old(l_next(b))->prev & 15) == \old(l_next(b)->prev & 15);
+*/
+void cdt_swap(cte_t *a, cap_t ca, cte_t *b, cap_t cb);
+
 /* --- remove ------------------------------------------------------------------------------- */
 
 /*

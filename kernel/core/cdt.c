@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Derivation tree as a depth-first list; parenthood is computed from caps, as seL4 does.
+// Invariants: INV-CAP-1, -4, -7, INV-FP-2, INV-IPC-2, INV-MEM-1..4, INV-VS-7
+//   (proofs-notes/README.md)
 #include <keel/cdt.h>
 
 static void set_prev(cte_t *s, cte_t *p) { s->prev = (uint64_t)p | (s->prev & CTE_PREV_FLAGS); }
@@ -101,11 +103,10 @@ void cdt_move(cte_t *src, cte_t *dest, cap_t cap)
     src->next = 0;
 }
 
-void cdt_swap(cte_t *a, cap_t ca, cte_t *b, cap_t cb)
+/* Exchanges the caps and link words of a and b, except that each slot keeps its own TCB-slot
+ * mark: it belongs to the slot, not to the cap. */
+static void swap_words(cte_t *a, cap_t ca, cte_t *b, cap_t cb)
 {
-    /* Swap the link words (each slot keeps its own TCB-slot mark: it belongs to the slot, not
-     * to the cap), then repoint the neighbours; adjacent slots need care because each is the
-     * other's neighbour. */
     const uint64_t marks = CTE_PREV_FLAGS & ~1UL;
     uint64_t mark_a = a->prev & marks, mark_b = b->prev & marks;
     uint64_t a_prev = (b->prev & ~mark_b) | mark_a, a_next = b->next;
@@ -116,14 +117,43 @@ void cdt_swap(cte_t *a, cap_t ca, cte_t *b, cap_t cb)
     a->next = a_next;
     b->prev = b_prev;
     b->next = b_next;
-    if (cdt_prev(a) == a) set_prev(a, b);
-    if (cdt_next(a) == a) set_next(a, b);
-    if (cdt_prev(b) == b) set_prev(b, a);
-    if (cdt_next(b) == b) set_next(b, a);
-    if (cdt_prev(a) != NULL) set_next(cdt_prev(a), a);
-    if (cdt_next(a) != NULL) set_prev(cdt_next(a), a);
-    if (cdt_prev(b) != NULL) set_next(cdt_prev(b), b);
-    if (cdt_next(b) != NULL) set_prev(cdt_next(b), b);
+}
+
+/* After swap_words, a link of s that names s itself named the other slot (they were adjacent). */
+static void untangle(cte_t *s, cte_t *other)
+{
+    if (cdt_prev(s) == s) set_prev(s, other);
+    if (cdt_next(s) == s) set_next(s, other);
+}
+
+/* s's neighbours point back at s. */
+static void repoint_neighbours(cte_t *s)
+{
+    if (cdt_prev(s) != NULL) set_next(cdt_prev(s), s);
+    if (cdt_next(s) != NULL) set_prev(cdt_next(s), s);
+}
+
+/* Swaps the link words; links between a and b themselves now name the other slot again. */
+static void swap_links(cte_t *a, cap_t ca, cte_t *b, cap_t cb)
+{
+    swap_words(a, ca, b, cb);
+    untangle(a, b);
+    untangle(b, a);
+}
+
+static void repoint_both(cte_t *a, cte_t *b)
+{
+    repoint_neighbours(a);
+    repoint_neighbours(b);
+}
+
+/* Swap the link words, then repoint the neighbours; adjacent slots need care because each is
+ * the other's neighbour. Small steps so that each proof goal stays small (proofs/cdt_spec.h);
+ * the compiler inlines them back into the same code. */
+void cdt_swap(cte_t *a, cap_t ca, cte_t *b, cap_t cb)
+{
+    swap_links(a, ca, b, cb);
+    repoint_both(a, b);
 }
 
 /* n takes s's place: if s was the first of its badge, n (a copy with the same badge) now is. */
