@@ -176,3 +176,165 @@ no_active_notification(const notification_t *bound);
 */
 static inline __attribute__((always_inline)) bool replies_to_waiting_client(cap_t reply,
                                                                             const tcb_t *client);
+
+/* --- The Call fastpath's commit (fastpath_call) ---------------------------------------------- */
+
+#include <arch/fpu.h>
+#include <arch/mmu.h>
+#include <keel/fastpath.h>
+
+/*
+ * The two exits are tail calls that never return. A ghost word records which one was taken and
+ * with which register frame; a post-condition of fastpath_call is the state handed to it.
+ */
+#define FP_EXIT_SLOW 1
+#define FP_EXIT_USER 2
+/*@ ghost int fp_exit; */
+/*@ ghost user_context_t *fp_exit_ctx; */
+
+/*@ assigns fp_exit, fp_exit_ctx;
+    ensures fp_exit == FP_EXIT_SLOW && fp_exit_ctx == ctx;
+*/
+void fp_slowpath(user_context_t *ctx) __asm__("c_handle_el0_sync");
+
+/*@ assigns fp_exit, fp_exit_ctx;
+    ensures fp_exit == FP_EXIT_USER && fp_exit_ctx == ctx;
+*/
+void fp_return_to_user(user_context_t *ctx) __asm__("arch_return_to_user");
+
+/*@
+  // The physical window (obj_ptr), typed, abstract as lookup_spec.h's l_obj: the endpoint at
+  // physical address paddr.
+  axiomatic FpWindow {
+    logic endpoint_t *fp_ep_obj(integer paddr);
+  }
+
+  // FP-3 (Call) as a predicate of the cap.
+  predicate fp_may_call(cap_t c) = l_type(c) == CAP_ENDPOINT && (FP_RIGHTS(c) & RIGHT_WRITE) != 0 &&
+      (FP_RIGHTS(c) & (RIGHT_GRANT | RIGHT_GRANT_REPLY)) != 0;
+
+  // What fastpath_call looks at, named from the state it starts in: the slot of cptr (FP-2),
+  // its cap, the endpoint it names and the receiver at the head of its queue.
+  logic cte_t *fp_slot{L}(uint64_t cptr) = cur_thread->cs_slots + fp2_index(cur_thread, cptr);
+  logic cap_t fp_cap{L}(uint64_t cptr) = fp_slot(cptr)->cap;
+  logic endpoint_t *fp_ep{L}(uint64_t cptr) = fp_ep_obj(l_paddr(fp_cap(cptr)));
+  logic tcb_t *fp_dest{L}(uint64_t cptr) =
+      (tcb_t *)(fp_ep(cptr)->head_state & 0xfffffffffffffffc);
+
+  // FP-1..FP-7 for a Call, in the order fastpath_call tests them.
+  predicate fp_call_checks{L}(uint64_t cptr, uint64_t msginfo) =
+      (msginfo & 0x1ff) <= MSG_FAST_REGS &&
+      fp2_first_level(cur_thread, cptr) &&
+      fp_may_call(fp_cap(cptr)) &&
+      (fp_ep(cptr)->head_state & 3) == EP_RECV &&
+      fp_dest(cptr)->vs_gen == asid_generation &&
+      (fp_dest(cptr)->priority >= cur_thread->priority ||
+       fp_dest(cptr)->priority >= l_highest_ready) &&
+      l_type(fp_dest(cptr)->slots[TCB_SLOT_CALLER].cap) == CAP_NULL;
+
+  // The memory a Call reads, each object valid once the checks before it name it: the caller,
+  // its decoded CSpace root (as lookup_first_level needs), the endpoint, the receiver.
+  predicate fp_call_valid{L}(uint64_t cptr) =
+      \valid(cur_thread) &&
+      (\exists integer r; 0 <= r && r <= 63 && cur_thread->cs_mask == (1 << r) - 1) &&
+      (cur_thread->cs_slots != \null ==>
+           \valid_read(cur_thread->cs_slots + (0 .. cur_thread->cs_mask))) &&
+      (fp2_first_level(cur_thread, cptr) && fp_may_call(fp_cap(cptr)) ==>
+           \valid(fp_ep(cptr))) &&
+      (fp2_first_level(cur_thread, cptr) && fp_may_call(fp_cap(cptr)) &&
+       (fp_ep(cptr)->head_state & 3) == EP_RECV ==>
+           \valid(fp_dest(cptr)) && \separated(fp_dest(cptr), &asid_generation));
+
+  // What the commit writes, apart: the caller, the endpoint, the receiver and the receiver's
+  // queue successor (if any).
+  predicate fp_call_apart{L}(uint64_t cptr) =
+      \separated(cur_thread, fp_ep(cptr), fp_dest(cptr)) &&
+      (fp_dest(cptr)->ep_next != \null ==>
+           \valid(fp_dest(cptr)->ep_next) &&
+           \separated(fp_dest(cptr)->ep_next, fp_dest(cptr), cur_thread, fp_ep(cptr)));
+*/
+
+/* Trusted: obj_ptr as an endpoint pointer (kernel: physmap base + paddr; host tests: an arena).
+ * fastpath_call_window.acsl reads fastpath.c's obj_ptr calls as this function (WP's Typed model
+ * does not follow the void * result into endpoint_t *). */
+/*@ assigns \nothing;
+    ensures \result == fp_ep_obj(paddr);
+*/
+endpoint_t *fp_ep_window(uint64_t paddr);
+
+/*@ assigns mmu_cur_ttbr0;
+    ensures mmu_cur_ttbr0 == ttbr0;
+*/
+static inline void mmu_set_user_ttbr0(uint64_t ttbr0);
+
+/*@ assigns fpu_state.enabled_for;
+    ensures fpu_state.enabled_for == t;
+*/
+static inline __attribute__((always_inline)) void arch_fpu_set_enabled_for(const tcb_t *t);
+
+/*@ assigns fpu_state.enabled_for;
+    ensures t == fpu_state.owner ==> fpu_state.enabled_for == t;
+    ensures t != fpu_state.owner ==> fpu_state.enabled_for == \null;
+*/
+static inline __attribute__((always_inline)) void arch_fpu_switch_to(const tcb_t *t);
+
+/* The hand-over: message registers, dest Running and current, TTBR0 and FP ownership, exit. */
+/*@ requires \valid_read(from) && \valid(dest);
+    requires \separated(from, dest, &cur_thread, &mmu_cur_ttbr0, &fpu_state);
+    requires \separated(dest, &cur_thread, &mmu_cur_ttbr0, &fpu_state);
+    assigns dest->ctx.x[0 .. 5], dest->state, cur_thread, mmu_cur_ttbr0,
+            fpu_state.enabled_for, fp_exit, fp_exit_ctx;
+    ensures fp_exit == FP_EXIT_USER && fp_exit_ctx == &dest->ctx;
+    ensures dest->state == TS_RUNNING && cur_thread == dest;
+    ensures mmu_cur_ttbr0 == dest->vs_ttbr0;
+    ensures dest == fpu_state.owner ==> fpu_state.enabled_for == dest;
+    ensures dest != fpu_state.owner ==> fpu_state.enabled_for == \null;
+    ensures dest->ctx.x[0] == badge && dest->ctx.x[1] == (msginfo & 0xfffffffffffff1ff);
+    ensures \forall integer i; 2 <= i <= 5 && i < 2 + (msginfo & 0x7f) ==>
+                dest->ctx.x[i] == from->x[i];
+    ensures \forall integer i; 2 + (msginfo & 0x7f) <= i <= 5 ==>
+                dest->ctx.x[i] == \old(dest->ctx.x[i]);
+*/
+static inline __attribute__((always_inline)) void switch_to(const user_context_t *from,
+                                                            tcb_t *dest, uint64_t badge,
+                                                            uint64_t msginfo);
+
+/*@ requires fp_call_valid(cptr);
+    assigns fp_exit, fp_exit_ctx,
+            fp_ep(cptr)->head_state, fp_ep(cptr)->tail, fp_dest(cptr)->ep_next->ep_prev,
+            cur_thread->restart_pc, cur_thread->state, cur_thread->slots[TCB_SLOT_REPLY].next,
+            fp_dest(cptr)->slots[TCB_SLOT_CALLER], fp_dest(cptr)->ctx.x[0 .. 5],
+            fp_dest(cptr)->state, cur_thread, mmu_cur_ttbr0, fpu_state.enabled_for;
+    behavior slow:
+      assumes !fp_call_checks(cptr, msginfo);
+      assigns fp_exit, fp_exit_ctx;
+      ensures fp_exit == FP_EXIT_SLOW && fp_exit_ctx == &cur_thread->ctx;
+    behavior fast:
+      assumes fp_call_checks(cptr, msginfo);
+      requires fp_call_apart(cptr);
+      ensures fp_exit == FP_EXIT_USER;
+      ensures dequeued: \let e = fp_ep{Pre}(cptr); \let d = fp_dest{Pre}(cptr);
+          \let n = \at(d->ep_next, Pre);
+          n != \null ? e->head_state == ((uint64_t)n | EP_RECV) && n->ep_prev == \null
+                     : e->head_state == EP_IDLE && e->tail == \null;
+      ensures caller_blocked: \at(cur_thread, Pre)->state == TS_BLOCKED_ON_REPLY;
+      // Not proved (z3 fails, cvc4 times out at 30 s; proofs-notes/proofs.md): restart_pc ==
+      // old ctx.pc - 4, and the reply cap's word 0 == reply_w0 | blocking_can_grant << 52.
+      ensures reply_cap_w1: fp_dest{Pre}(cptr)->slots[TCB_SLOT_CALLER].cap.w1 == 0;
+      ensures reply_links: \let c = \at(cur_thread, Pre); \let d = fp_dest{Pre}(cptr);
+          d->slots[TCB_SLOT_CALLER].prev == (uint64_t)&c->slots[TCB_SLOT_REPLY] &&
+          d->slots[TCB_SLOT_CALLER].next == 0;
+      ensures master_next: \let c = \at(cur_thread, Pre); \let d = fp_dest{Pre}(cptr);
+          c->slots[TCB_SLOT_REPLY].next == ((uint64_t)&d->slots[TCB_SLOT_CALLER] | 1);
+      ensures dest_runs: \let d = fp_dest{Pre}(cptr);
+          cur_thread == d && d->state == TS_RUNNING && fp_exit_ctx == &d->ctx &&
+          mmu_cur_ttbr0 == \at(d->vs_ttbr0, Pre);
+      ensures badge_tag: \let d = fp_dest{Pre}(cptr);
+          d->ctx.x[0] == fp_cap{Pre}(cptr).w1 && d->ctx.x[1] == (msginfo & 0xfffffffffffff1ff);
+      ensures message: \let c = \at(cur_thread, Pre); \let d = fp_dest{Pre}(cptr);
+          \forall integer i; 2 <= i <= 5 && i < 2 + (msginfo & 0x7f) ==>
+              d->ctx.x[i] == \at(c->ctx.x[i], Pre);
+    complete behaviors;
+    disjoint behaviors;
+*/
+void fastpath_call(uint64_t cptr, uint64_t msginfo);
