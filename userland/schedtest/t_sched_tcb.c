@@ -163,16 +163,21 @@ static st_thread_t *blocked_waiter(seL4_CPtr n)
     return w;
 }
 
+// A waiter blocked on a new notification *n, *nb a copy of it badged `badge`;
+// NULL if any could not be made (the failure reported).
+static st_thread_t *badged_waiter(seL4_Word badge, seL4_CPtr *n, seL4_CPtr *nb)
+{
+    *nb = st_new_ntfn_badged(badge, n);
+    return *nb != 0 ? blocked_waiter(*n) : NULL;
+}
+
 // A thread blocked on a notification is suspended; a signal then must not reach it; Resume
 // restarts its Wait, which now finds the notification active (§13.7).
 static void t_suspend_blocked_resume_restarts(void)
 {
     NEED_TIMER();
-    seL4_CPtr n = st_new(seL4_NotificationObject, 0);
-    NEED(n);
-    seL4_CPtr n5 = st_mint(n, KEEL_RIGHTS_ALL, 5);
-    NEED(n5);
-    st_thread_t *w = blocked_waiter(n);
+    seL4_CPtr n, n5;
+    st_thread_t *w = badged_waiter(5, &n, &n5);
     NEED(w);
     OK(keel_tcb_suspend(w->tcb));
     keel_ipc_signal(n5);
@@ -191,11 +196,8 @@ static void t_suspend_blocked_resume_restarts(void)
 static void t_resume_blocked_restarts_wait(void)
 {
     NEED_TIMER();
-    seL4_CPtr n = st_new(seL4_NotificationObject, 0);
-    NEED(n);
-    seL4_CPtr n7 = st_mint(n, KEEL_RIGHTS_ALL, 7);
-    NEED(n7);
-    st_thread_t *w = blocked_waiter(n);
+    seL4_CPtr n, n7;
+    st_thread_t *w = badged_waiter(7, &n, &n7);
     NEED(w);
     OK(keel_tcb_resume(w->tcb));
     OK(keel_tcb_resume(w->tcb));
